@@ -1,0 +1,81 @@
+/* arena.c - chunked bump allocation (see arena.h). */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used;
+	size_t size;
+	_Alignas(16) unsigned char data[];
+};
+
+#define ARENA_CHUNK_MIN 2048
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_chunk *c = a->head;
+
+	n = (n + 15) & ~(size_t)15;
+	if (n == 0)
+		n = 16;
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > ARENA_CHUNK_MIN ? n : ARENA_CHUNK_MIN;
+		if (c != NULL && c->size * 2 > size && c->size < (SIZE_MAX >> 2))
+			size = c->size * 2;	/* grow geometrically: few chunks for big events */
+		c = malloc(sizeof(*c) + size);
+		if (c == NULL)
+			abort();
+		c->next = a->head;
+		c->used = 0;
+		c->size = size;
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	a->total += n;
+	return p;
+}
+
+void *
+arena_zalloc(struct arena *a, size_t n)
+{
+	void *p = arena_alloc(a, n);
+
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+void
+arena_free(struct arena *a)
+{
+	if (a == NULL)
+		return;
+	while (a->head) {
+		struct arena_chunk *next = a->head->next;
+		free(a->head);
+		a->head = next;
+	}
+	a->total = 0;
+}

@@ -1,0 +1,79 @@
+/* strnum.c - strict number parsing (see strnum.h).  No strtol(): it accepts leading spaces,
+ * signs, prefixes and trailing junk, all of which hide malformed input. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/strnum.h"
+
+static int
+digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+int
+strnum_u64(const char *s, size_t len, int base, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	int overflow = 0;
+
+	if (len == 0 || base < 2 || base > 16)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		int d = digit_value(s[i]);
+
+		if (d >= base)
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			overflow = 1;	/* keep scanning: a later junk byte is -EINVAL */
+		else
+			v = v * (uint64_t)base + (uint64_t)d;
+	}
+	if (overflow || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+strnum_i64(const char *s, size_t len, int base, int64_t min, int64_t max, int64_t *out)
+{
+	uint64_t mag;
+	int neg = 0, rc;
+
+	if (len > 0 && s[0] == '-') {
+		neg = 1;
+		s++;
+		len--;
+	}
+	rc = strnum_u64(s, len, base, (uint64_t)INT64_MAX + 1, &mag);
+	if (rc < 0)
+		return rc;
+	if (!neg && mag > (uint64_t)INT64_MAX)
+		return -ERANGE;
+	int64_t v = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+strnum_u64z(const char *s, int base, uint64_t max, uint64_t *out)
+{
+	return strnum_u64(s, strlen(s), base, max, out);
+}
+
+int
+strnum_i64z(const char *s, int base, int64_t min, int64_t max, int64_t *out)
+{
+	return strnum_i64(s, strlen(s), base, min, max, out);
+}

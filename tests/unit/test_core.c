@@ -1,0 +1,156 @@
+/* test_core.c - unit tests for core/: strict numbers, strings, escaping, arenas, diags. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/sbuf.h"
+#include "core/strnum.h"
+
+static void
+test_strnum_accepts_whole_numbers(void **state)
+{
+	uint64_t u = 0;
+	int64_t i = 0;
+
+	assert_int_equal(strnum_u64z("0", 10, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 0);
+	assert_int_equal(strnum_u64z("18446744073709551615", 10, UINT64_MAX, &u), 0);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(strnum_u64z("c000003e", 16, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 0xc000003e);
+	assert_int_equal(strnum_i64z("-1", 10, INT64_MIN, INT64_MAX, &i), 0);
+	assert_int_equal(i, -1);
+	assert_int_equal(strnum_i64z("-9223372036854775808", 10, INT64_MIN, INT64_MAX, &i), 0);
+	assert_true(i == INT64_MIN);
+}
+
+static void
+test_strnum_rejects_junk_and_range(void **state)
+{
+	uint64_t u = 7;
+	int64_t i = 7;
+
+	assert_int_equal(strnum_u64z("", 10, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z(" 1", 10, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("1 ", 10, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("+1", 10, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("0x10", 16, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("12a", 10, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("18446744073709551616", 10, UINT64_MAX, &u), -ERANGE);
+	assert_int_equal(strnum_u64z("256", 10, 255, &u), -ERANGE);
+	assert_int_equal(strnum_i64z("9223372036854775808", 10, INT64_MIN, INT64_MAX, &i), -ERANGE);
+	assert_int_equal(strnum_i64z("-", 10, INT64_MIN, INT64_MAX, &i), -EINVAL);
+	assert_int_equal(strnum_i64z("-5", 10, 0, 10, &i), -ERANGE);
+	/* Overflow followed by junk is junk, not a range error. */
+	assert_int_equal(strnum_u64z("99999999999999999999x", 10, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(u, 7);
+	assert_int_equal(i, 7);
+	/* A span is read only as far as its length. */
+	assert_int_equal(strnum_u64("123junk", 3, 10, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 123);
+}
+
+static void
+test_sbuf_escape_blocks_line_forgery(void **state)
+{
+	struct sbuf b = SBUF_INIT;
+	const char evil[] = "a\nb\tc\\d\x1b[31m\x7f\xc3\xa9";
+
+	sbuf_escape(&b, evil, sizeof(evil) - 1);
+	assert_string_equal(sbuf_str(&b), "a\\nb\\tc\\\\d\\x1b[31m\\x7f\xc3\xa9");
+	assert_null(strchr(sbuf_str(&b), '\n'));
+	sbuf_reset(&b);
+	sbuf_escape(&b, "x\0y", 3);
+	assert_string_equal(sbuf_str(&b), "x\\x00y");
+	sbuf_free(&b);
+}
+
+static void
+test_sbuf_printf_grows(void **state)
+{
+	struct sbuf b = SBUF_INIT;
+
+	assert_string_equal(sbuf_str(&b), "");
+	for (int i = 0; i < 1000; i++)
+		sbuf_printf(&b, "%d,", i);
+	assert_int_equal(b.len, strlen(sbuf_str(&b)));
+	assert_memory_equal(sbuf_str(&b), "0,1,2,", 6);
+	char *s = sbuf_steal(&b);
+	assert_null(b.buf);
+	free(s);
+}
+
+static void
+test_arena_alignment_and_large_blocks(void **state)
+{
+	struct arena a = ARENA_INIT;
+
+	for (int i = 0; i < 100; i++) {
+		void *p = arena_alloc(&a, (size_t)i * 7 + 1);
+		assert_int_equal((uintptr_t)p % 16, 0);
+	}
+	char *big = arena_zalloc(&a, 1 << 20);
+	assert_int_equal(big[(1 << 20) - 1], 0);
+	assert_string_equal(arena_strndup(&a, "hello world", 5), "hello");
+	arena_free(&a);
+	assert_null(a.head);
+	arena_free(NULL);
+}
+
+static void
+test_diags_collects_and_formats(void **state)
+{
+	struct diags d = DIAGS_INIT;
+
+	diags_add(&d, DIAG_WARNING, "r.yaml", 3, 7, "rule %s has no evt.type", "x");
+	assert_false(diags_has_errors(&d));
+	diags_add(&d, DIAG_ERROR, "r\n.yaml", 10, 2, "bad\nthing");
+	assert_true(diags_has_errors(&d));
+	assert_int_equal(d.n, 2);
+	char *s = diag_format(&d.v[0]);
+	assert_string_equal(s, "r.yaml:3:7: warning: rule x has no evt.type");
+	free(s);
+	s = diag_format(&d.v[1]);
+	assert_string_equal(s, "r\\n.yaml:10:2: error: bad\\nthing");
+	free(s);
+	diags_free(&d);
+	assert_int_equal(d.n, 0);
+}
+
+static void
+test_diags_bounded(void **state)
+{
+	struct diags d = DIAGS_INIT;
+
+	d.max = 3;
+	for (int i = 0; i < 10; i++)
+		diags_add(&d, DIAG_ERROR, NULL, 0, 0, "e%d", i);
+	assert_int_equal(d.n, 3);
+	assert_int_equal(d.dropped, 7);
+	assert_int_equal(d.nerrors, 10);
+	diags_free(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strnum_accepts_whole_numbers),
+		cmocka_unit_test(test_strnum_rejects_junk_and_range),
+		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
+		cmocka_unit_test(test_sbuf_printf_grows),
+		cmocka_unit_test(test_arena_alignment_and_large_blocks),
+		cmocka_unit_test(test_diags_collects_and_formats),
+		cmocka_unit_test(test_diags_bounded),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}
