@@ -88,7 +88,7 @@ enum filter_path_kind {
 	FPATH_EXACT,        /* fd.name = /etc/shadow, fd.name in (...) */
 	FPATH_DIR,          /* fd.directory = /etc, fd.name startswith /etc/ */
 	FPATH_PREFIX,       /* fd.name startswith /etc/pass (watch the parent directory) */
-	FPATH_GLOB,         /* fd.name glob "/home/[a-z]*/.ssh/id_rsa": watch the fixed leading part */
+	FPATH_GLOB,         /* fd.name glob with wildcards: watch the fixed leading directory */
 };
 void filter_paths(const struct filter *f,
                   void (*fn)(const char *path, enum filter_path_kind kind, void *arg),
