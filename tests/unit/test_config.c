@@ -186,6 +186,33 @@ test_overrides(void **state)
 	config_free(&c);
 }
 
+/* The shipped conf/shikra.yaml must load cleanly and say exactly what the defaults say. */
+static void
+test_shipped_config_matches_defaults(void **state)
+{
+	struct config def, c;
+	struct diags d = DIAGS_INIT;
+	char path[4096];
+	const char *top = getenv("TOP_SRCDIR");
+
+	snprintf(path, sizeof(path), "%s/conf/shikra.yaml", top ? top : "..");
+	config_defaults(&def);
+	config_defaults(&c);
+	assert_int_equal(config_load(&c, path, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(c.json_output, def.json_output);
+	assert_int_equal(c.stdout_enabled, def.stdout_enabled);
+	assert_int_equal(c.file_enabled, def.file_enabled);
+	assert_string_equal(c.file_filename, def.file_filename);
+	assert_string_equal(c.priority, def.priority);
+	assert_string_equal(c.audit_mode, def.audit_mode);
+	assert_int_equal(c.audit_backlog_limit, def.audit_backlog_limit);
+	assert_int_equal(c.nrules_files, 2);
+	assert_string_equal(c.rules_files[0], "/etc/shikra/shikra_rules.yaml");
+	config_free(&def);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -195,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_every_problem_is_reported_with_position),
 		cmocka_unit_test(test_yaml_syntax_errors_and_odd_documents),
 		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_shipped_config_matches_defaults),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
