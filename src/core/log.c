@@ -32,7 +32,7 @@ log_level(void)
 }
 
 /* Format, escape and emit one line.  ERRNUM >= 0 appends its strerror(). */
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_vemit(enum log_level lvl, int errnum, const char *fmt, va_list ap)
 {
 	static const int prio[] = {

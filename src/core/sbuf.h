@@ -25,7 +25,8 @@ void sbuf_add(struct sbuf *b, const void *p, size_t n);
 void sbuf_puts(struct sbuf *b, const char *s);
 void sbuf_putc(struct sbuf *b, char c);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
+void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Append N bytes of S with every control character (< 0x20, 0x7f) and backslash escaped
  * (\n, \t, \r, \\ or \xNN), so that event data can never start a new line or forge a field.

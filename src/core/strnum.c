@@ -27,12 +27,16 @@ strnum_u64(const char *s, size_t len, int base, uint64_t max, uint64_t *out)
 
 	if (len == 0 || base < 2 || base > 16)
 		return -EINVAL;
+	/* Work out the overflow limit once, not with a division per digit: this parser runs
+	 * for every number of every audit record. */
+	const uint64_t cutoff = UINT64_MAX / (uint64_t)base;
+	const uint64_t cutlim = UINT64_MAX % (uint64_t)base;
 	for (size_t i = 0; i < len; i++) {
 		int d = digit_value(s[i]);
 
 		if (d >= base)
 			return -EINVAL;
-		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+		if (v > cutoff || (v == cutoff && (uint64_t)d > cutlim))
 			overflow = 1;	/* keep scanning: a later junk byte is -EINVAL */
 		else
 			v = v * (uint64_t)base + (uint64_t)d;

@@ -8,10 +8,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "core/arena.h"
 #include "core/diag.h"
+#include "core/pathlist.h"
 #include "core/sbuf.h"
 #include "core/strnum.h"
 
@@ -140,6 +144,48 @@ test_diags_bounded(void **state)
 	diags_free(&d);
 }
 
+static void
+touch(const char *dir, const char *name)
+{
+	char p[512];
+	FILE *fp;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fclose(fp);
+}
+
+static void
+test_pathlist_expands_directories_sorted(void **state)
+{
+	char dir[] = "/tmp/shikra-test-rules-XXXXXX";
+	struct pathlist pl = PATHLIST_INIT;
+	struct diags d = DIAGS_INIT;
+	char p[512];
+
+	assert_non_null(mkdtemp(dir));
+	touch(dir, "b.yaml");
+	touch(dir, "a.yml");
+	touch(dir, "c.txt");
+	touch(dir, ".hidden.yaml");
+	assert_int_equal(pathlist_add(&pl, dir, 1, &d), 0);
+	assert_int_equal(pl.n, 2);
+	assert_non_null(strstr(pl.v[0], "/a.yml"));
+	assert_non_null(strstr(pl.v[1], "/b.yaml"));
+	snprintf(p, sizeof(p), "%s/c.txt", dir);
+	assert_int_equal(pathlist_add(&pl, p, 1, &d), 0);   /* a named file is taken as is */
+	assert_int_equal(pl.n, 3);
+	assert_int_equal(pathlist_add(&pl, "/nonexistent/rules.d", 0, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(pathlist_add(&pl, "/nonexistent/rules.d", 1, &d), -ENOENT);
+	assert_int_equal(d.n, 1);
+	pathlist_free(&pl);
+	diags_free(&d);
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+}
+
 int
 main(void)
 {
@@ -151,6 +197,7 @@ main(void)
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
 		cmocka_unit_test(test_diags_collects_and_formats),
 		cmocka_unit_test(test_diags_bounded),
+		cmocka_unit_test(test_pathlist_expands_directories_sorted),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -1,0 +1,301 @@
+/* template.c - Falco output templates (see template.h).
+ * A template is a sequence of segments: literal text, or a field reference with an optional
+ * width.  Syntax, following Falco's formatter:
+ *     %FIELD            FIELD is a field name with an optional [ARG] ("proc.aname[2]",
+ *                       "evt.arg.flags", "container.mount.dest[/proc*]")
+ *     %NFIELD           N decimal digits: pad on the right to N bytes, or cut to N
+ *     %%                a literal '%'
+ * A leading '*' (Falco's marker for "no time/priority prefix") is accepted and dropped.
+ * Values are escaped on the way out: the rendered line is exactly one line. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strnum.h"
+#include "rules/fields.h"
+#include "rules/template.h"
+
+#define TEMPLATE_MAX_SEGMENTS 256
+#define TEMPLATE_MAX_WIDTH 4096
+#define NA_TEXT "<NA>"
+
+struct segment {
+	char *text;                 /* literal, or the field's name as written */
+	size_t len;
+	struct field_ref ref;       /* def == NULL for literals */
+	uint32_t width;             /* 0 = as is */
+};
+
+struct template {
+	struct segment *seg;
+	size_t n;
+};
+
+/* Bytes that may appear in a field name outside brackets. */
+static bool
+field_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '.' || c == '_' || c == '-';
+}
+
+/* Length of the field reference starting at S (name plus an optional [ARG]), 0 if none. */
+static size_t
+field_span(const char *s)
+{
+	size_t i = 0;
+
+	while (field_char(s[i]))
+		i++;
+	/* A trailing '.' or '-' is punctuation after the field, as in "%proc.name." */
+	while (i > 0 && (s[i - 1] == '.' || s[i - 1] == '-'))
+		i--;
+	if (i > 0 && s[i] == '[') {
+		const char *close = strchr(s + i, ']');
+		if (close != NULL)
+			i = (size_t)(close - s) + 1;
+	}
+	return i;
+}
+
+static int
+template_push(struct template *t, const char *text, size_t len)
+{
+	if (t->n == TEMPLATE_MAX_SEGMENTS)
+		return -E2BIG;
+	struct segment *seg = realloc(t->seg, (t->n + 1) * sizeof(*seg));
+	if (seg == NULL)
+		return -ENOMEM;
+	t->seg = seg;
+	seg = &t->seg[t->n++];
+	memset(seg, 0, sizeof(*seg));
+	seg->text = strndup(text, len);
+	seg->len = len;
+	return seg->text ? 0 : -ENOMEM;
+}
+
+/* Parse the field reference after '%' at TEXT[*POS]; append it as a segment. */
+static int
+template_field(struct template *t, const char *text, size_t *pos, const struct filter_src *src,
+               struct diags *diags)
+{
+	size_t p = *pos, start = *pos;
+	uint64_t width = 0;
+	const char *why = NULL;
+
+	while (text[p] >= '0' && text[p] <= '9')
+		p++;
+	if (p > start && strnum_u64(text + start, p - start, 10, TEMPLATE_MAX_WIDTH, &width) < 0)
+		why = "field width too large";
+	size_t len = field_span(text + p);
+	if (why == NULL && len == 0)
+		why = "'%' must be followed by a field name (write %% for a literal '%')";
+	if (why == NULL) {
+		int rc = template_push(t, text + p, len);
+		if (rc < 0)
+			return rc;
+		struct segment *seg = &t->seg[t->n - 1];
+		seg->width = (uint32_t)width;
+		if (field_lookup(text + p, len, &seg->ref, &why) < 0)
+			t->n--, free(seg->text);
+	}
+	if (why != NULL) {
+		diags_add(diags, DIAG_ERROR, src->file, src->line, src->col + (unsigned)start,
+		    "%s%soutput: %s%s%.*s%s", src->item ? src->item : "", src->item ? ": " : "",
+		    why, len ? " '" : "", (int)len, text + p, len ? "'" : "");
+		*pos = p + (len ? len : 0);
+		return -EINVAL;
+	}
+	*pos = p + len;
+	return 0;
+}
+
+int
+template_compile(const char *text, const struct filter_src *src, struct template **out,
+                 struct diags *diags)
+{
+	struct template *t = calloc(1, sizeof(*t));
+	size_t pos = 0, lit = 0;
+	int rc = 0, bad = 0;
+
+	if (t == NULL)
+		return -ENOMEM;
+	if (text[0] == '*')
+		pos = lit = 1;
+	while (text[pos] != '\0' && rc >= 0) {
+		if (text[pos] != '%') {
+			pos++;
+			continue;
+		}
+		if (pos > lit)
+			rc = template_push(t, text + lit, pos - lit);
+		if (rc < 0)
+			break;
+		pos++;
+		if (text[pos] == '%') {
+			rc = template_push(t, "%", 1);
+			pos++;
+		} else if (template_field(t, text, &pos, src, diags) == -EINVAL) {
+			bad = 1;
+		}
+		lit = pos;
+	}
+	if (rc >= 0 && pos > lit)
+		rc = template_push(t, text + lit, pos - lit);
+	if (rc == -E2BIG)
+		diags_add(diags, DIAG_ERROR, src->file, src->line, src->col,
+		    "%s%soutput: more than %d parts", src->item ? src->item : "",
+		    src->item ? ": " : "", TEMPLATE_MAX_SEGMENTS);
+	if (rc < 0 || bad) {
+		template_free(t);
+		return rc < 0 && rc != -E2BIG ? rc : -EINVAL;
+	}
+	*out = t;
+	return 0;
+}
+
+void
+template_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->seg[i].text);
+		field_ref_clear(&t->seg[i].ref);
+	}
+	free(t->seg);
+	free(t);
+}
+
+/* Render one field's values (several for multi-valued fields, comma-separated) into RAW. */
+static void
+segment_value(const struct segment *seg, const struct event *ev, struct arena *scratch,
+              struct sbuf *raw)
+{
+	struct fvalue v[FIELD_MAX_VALUES];
+	uint32_t n = field_extract(&seg->ref, ev, scratch, v, FIELD_MAX_VALUES);
+
+	if (n == 0)
+		sbuf_puts(raw, NA_TEXT);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i > 0)
+			sbuf_putc(raw, ',');
+		fvalue_format(&v[i], raw);
+	}
+}
+
+void
+template_render(const struct template *t, const struct event *ev, struct arena *scratch,
+                struct sbuf *out)
+{
+	struct sbuf raw = SBUF_INIT;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct segment *seg = &t->seg[i];
+
+		if (seg->ref.def == NULL) {
+			/* Literal text comes from the rule file; still one line out. */
+			sbuf_escape(out, seg->text, seg->len);
+			continue;
+		}
+		sbuf_reset(&raw);
+		segment_value(seg, ev, scratch, &raw);
+		size_t len = raw.len;
+		if (seg->width && len > seg->width)
+			len = seg->width;
+		sbuf_escape(out, sbuf_str(&raw), len);
+		for (size_t pad = len; pad < seg->width; pad++)
+			sbuf_putc(out, ' ');
+	}
+	sbuf_free(&raw);
+}
+
+/* A JSON string for LEN bytes of S.  jansson refuses invalid UTF-8; file and process names
+ * may be anything, so such bytes are written as the text \xNN (alerts need not be lossless;
+ * captures are, and have their own encoding). */
+static json_t *
+json_text(const char *s, size_t len, struct sbuf *tmp)
+{
+	json_t *j = json_stringn(s, len);
+
+	if (j != NULL)
+		return j;
+	sbuf_reset(tmp);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80)
+			sbuf_putc(tmp, (char)c);
+		else
+			sbuf_printf(tmp, "\\x%02x", c);
+	}
+	return json_stringn(sbuf_str(tmp), tmp->len);
+}
+
+/* The JSON form of one value, typed as the field table says. */
+static json_t *
+fvalue_json(const struct fvalue *v, struct sbuf *tmp)
+{
+	switch (v->type) {
+	case FT_INT64:
+		return json_integer(v->i);
+	case FT_UINT64:
+	case FT_PORT:
+	case FT_ABSTIME:
+	case FT_RELTIME:
+		/* json_int_t is signed 64-bit; larger values (never seen in practice) clamp. */
+		return json_integer(v->u > INT64_MAX ? INT64_MAX : (json_int_t)v->u);
+	case FT_BOOL:
+		return json_boolean(v->b);
+	case FT_STRING:
+		return json_text(v->str.s, v->str.len, tmp);
+	default:
+		sbuf_reset(tmp);
+		fvalue_format(v, tmp);
+		return json_stringn(tmp->buf ? tmp->buf : "", tmp->len);
+	}
+}
+
+void
+template_fields_json(const struct template *t, const struct event *ev, struct arena *scratch,
+                     json_t *obj)
+{
+	struct fvalue v[FIELD_MAX_VALUES];
+	struct sbuf tmp = SBUF_INIT;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct segment *seg = &t->seg[i];
+
+		if (seg->ref.def == NULL)
+			continue;
+		uint32_t n = field_extract(&seg->ref, ev, scratch, v, FIELD_MAX_VALUES);
+		json_t *val;
+		if (n == 0) {
+			val = json_null();
+		} else if (n == 1) {
+			val = fvalue_json(&v[0], &tmp);
+		} else {
+			val = json_array();
+			for (uint32_t k = 0; k < n; k++)
+				json_array_append_new(val, fvalue_json(&v[k], &tmp));
+		}
+		json_object_set_new(obj, seg->text, val ? val : json_null());
+	}
+	sbuf_free(&tmp);
+}
+
+void
+template_fields(const struct template *t, void (*fn)(const char *name, void *arg), void *arg)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		bool seen = false;
+
+		if (t->seg[i].ref.def == NULL)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = t->seg[k].ref.def && strcmp(t->seg[k].text, t->seg[i].text) == 0;
+		if (!seen)
+			fn(t->seg[i].text, arg);
+	}
+}
