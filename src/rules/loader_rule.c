@@ -242,6 +242,7 @@ apply_replace(struct loader_item *it, struct loader_rule *r, struct update *u)
 			bad += loader_check_exception(it, &u->exc[i]) < 0;
 		for (size_t i = 0; bad == 0 && i < r->nexc; i++)
 			loader_exception_clear(&r->exc[i]);
+		r->nexc = bad == 0 ? 0 : r->nexc;
 		for (size_t i = 0; bad == 0 && i < u->nexc; i++)
 			push_exception(r, &u->exc[i]);
 	}
@@ -270,11 +271,12 @@ override_item(struct loader_item *it, unsigned append, unsigned replace)
 {
 	struct update ua = { 0 }, ur = { 0 };
 	struct loader_rule *r;
-	unsigned before = it->nerrors;
+	unsigned before = it->nerrors, present = 0;
 
 	for (unsigned k = 0; k < OV__COUNT; k++) {
 		const struct yamldoc_node *n = yamldoc_get(it->node, ov_keys[k]);
 		bool listed = ((append | replace) >> k) & 1;
+		present |= n ? 1u << k : 0;
 		if (n && !listed)
 			loader_error(it, n, "key '%s' has no entry under 'override' (append or "
 			             "replace)", ov_keys[k]);
@@ -285,8 +287,8 @@ override_item(struct loader_item *it, unsigned append, unsigned replace)
 	if (yamldoc_get(it->node, "source"))
 		loader_warn(it, yamldoc_get(it->node, "source"), "'source' is ignored in an "
 		            "item with 'override'");
-	read_update(it, append, &ua);
-	read_update(it, replace, &ur);
+	read_update(it, append & present, &ua);
+	read_update(it, replace & present, &ur);
 	for (size_t i = 0; i < ur.nexc; i++)
 		loader_check_exception(it, &ur.exc[i]);
 	if (it->nerrors == before && (r = previous_rule(it, "overrides a rule"))) {
