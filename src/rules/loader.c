@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strnum.h"
 #include "rules/loader_priv.h"
 
 /* --- name tables: open addressing, names borrowed from the documents ------------------ */
@@ -341,17 +340,46 @@ valid_list_name(const char *s)
 	return *s && strcspn(s, "()\"' \t\r\n\v\f=,") == strlen(s);
 }
 
+/* Define list IT->NAME from ITEMS, or append them to the earlier definition. */
+static void
+store_list(struct loader_item *it, const struct yamldoc_node *items, bool append)
+{
+	struct loader *ld = it->ld;
+	long pos = loader_find_list(ld, it->name);
+	struct loader_list *l;
+
+	if (append && pos < 0) {
+		loader_error(it, NULL, "appends to a list, but no list of that name exists");
+		return;
+	}
+	if (pos < 0) {
+		ld->lists = grow(ld->lists, &ld->lists_cap, ld->nlists, sizeof(*ld->lists));
+		pos = (long)ld->nlists++;
+		memset(&ld->lists[pos], 0, sizeof(ld->lists[pos]));
+		ld->lists[pos].name = it->name;
+		ld->lists[pos].index = ld->counter;
+		names_put(ld->list_names, it->name, (uint32_t)pos);
+	}
+	l = &ld->lists[pos];
+	if (!append)
+		l->nitems = 0;
+	l->pos = (struct loader_pos){ it->file, it->node->line, it->node->col };
+	for (size_t i = 0; i < items->n; i++) {
+		l->items = grow(l->items, &l->cap, l->nitems, sizeof(*l->items));
+		l->items[l->nitems++] = items->v[i]->text;
+	}
+	l->visibility = loader_next(ld);
+}
+
 static void
 list_item(struct loader_item *it)
 {
 	static const char *const keys[] = { "list", "items", "append", "override", NULL };
 	static const char *const ov_keys[] = { "items", NULL };
 	static const bool ov_append[] = { true };
-	struct loader *ld = it->ld;
 	const struct yamldoc_node *items;
 	unsigned oa, orep;
 	bool append;
-	long pos;
 
 	unsigned before;
 
@@ -380,28 +408,7 @@ list_item(struct loader_item *it)
 		            "the list is ignored");
 		return;
 	}
-	pos = loader_find_list(ld, it->name);
-	if (append && pos < 0) {
-		loader_error(it, NULL, "appends to a list, but no list of that name exists");
-		return;
-	}
-	if (pos < 0) {
-		ld->lists = grow(ld->lists, &ld->lists_cap, ld->nlists, sizeof(*ld->lists));
-		pos = (long)ld->nlists++;
-		memset(&ld->lists[pos], 0, sizeof(ld->lists[pos]));
-		ld->lists[pos].name = it->name;
-		ld->lists[pos].index = ld->counter;
-		names_put(ld->list_names, it->name, (uint32_t)pos);
-	}
-	struct loader_list *l = &ld->lists[pos];
-	if (!append)
-		l->nitems = 0;
-	l->pos = (struct loader_pos){ it->file, it->node->line, it->node->col };
-	for (size_t i = 0; i < items->n; i++) {
-		l->items = grow(l->items, &l->cap, l->nitems, sizeof(*l->items));
-		l->items[l->nitems++] = items->v[i]->text;
-	}
-	l->visibility = loader_next(ld);
+	store_list(it, items, append);
 }
 
 static void
@@ -456,114 +463,6 @@ macro_item(struct loader_item *it)
 	m->visibility = loader_next(ld);
 }
 
-/* --- version requirements --------------------------------------------------------------- */
-
-/* "26" (Falco's old integer versions, which mean 0.26.0) or "x.y.z". */
-static int
-parse_version(const char *s, uint64_t v[3])
-{
-	const char *p = s;
-
-	if (strnum_u64z(s, 10, UINT32_MAX, &v[1]) == 0) {
-		v[0] = v[2] = 0;
-		return 0;
-	}
-	for (int i = 0; i < 3; i++) {
-		size_t len = strcspn(p, ".");
-		if (strnum_u64(p, len, 10, UINT32_MAX, &v[i]) < 0)
-			return -EINVAL;
-		p += len;
-		if (i < 2 && *p++ != '.')
-			return -EINVAL;
-	}
-	return *p ? -EINVAL : 0;
-}
-
-static void
-engine_version_item(struct loader_item *it)
-{
-	static const char *const keys[] = { "required_engine_version", NULL };
-	const struct yamldoc_node *n = yamldoc_get(it->node, "required_engine_version");
-	static const uint64_t ours[3] = {
-		LOADER_ENGINE_MAJOR, LOADER_ENGINE_MINOR, LOADER_ENGINE_PATCH,
-	};
-	uint64_t v[3];
-	bool newer;
-
-	loader_check_keys(it, keys);
-	if (n->kind != YAMLDOC_SCALAR || parse_version(n->text, v) < 0) {
-		loader_error(it, n, "cannot parse '%s' as an engine version: expected an integer "
-		             "or x.y.z", n->kind == YAMLDOC_SCALAR ? n->text : "");
-		return;
-	}
-	newer = v[0] != ours[0] || v[1] > ours[1] || (v[1] == ours[1] && v[2] > ours[2]);
-	if (newer) {
-		loader_error(it, n, "the file requires engine version %llu.%llu.%llu, but shikra "
-		             "implements engine version %s", (unsigned long long)v[0],
-		             (unsigned long long)v[1], (unsigned long long)v[2],
-		             LOADER_ENGINE_VERSION);
-		return;
-	}
-	uint64_t *max = it->ld->required_engine;
-	if (v[1] > max[1] || (v[1] == max[1] && v[2] > max[2]))
-		memcpy(max, v, sizeof(v[0]) * 3);
-}
-
-/* One requirement {name, version}: check it and say whether it names the container plugin,
- * whose fields shikra supplies itself. */
-static bool
-plugin_requirement(struct loader_item *it, const struct yamldoc_node *req,
-                   const char *const *keys, const char **name)
-{
-	struct loader_item sub = *it;
-	const char *version = NULL;
-	uint64_t v[3];
-
-	sub.node = req;
-	*name = NULL;
-	if (req->kind != YAMLDOC_MAP) {
-		loader_error(it, req, "each plugin requirement must be a mapping with a name and "
-		             "a version");
-		return false;
-	}
-	loader_check_keys(&sub, keys);
-	loader_string(&sub, "name", true, name);
-	if (loader_string(&sub, "version", true, &version) == 0 &&
-	    (parse_version(version, v) < 0 || strchr(version, '.') == NULL))
-		loader_error(&sub, yamldoc_get(req, "version"), "invalid plugin version '%s'",
-		             version);
-	it->nerrors += sub.nerrors;
-	return *name && strcmp(*name, "container") == 0;
-}
-
-static void
-plugin_versions_item(struct loader_item *it)
-{
-	static const char *const keys[] = { "required_plugin_versions", NULL };
-	static const char *const req_keys[] = { "name", "version", "alternatives", NULL };
-	static const char *const alt_keys[] = { "name", "version", NULL };
-	const struct yamldoc_node *seq = yamldoc_get(it->node, "required_plugin_versions");
-
-	loader_check_keys(it, keys);
-	if (seq->kind != YAMLDOC_SEQ) {
-		loader_error(it, seq, "the value must be a sequence of plugin requirements");
-		return;
-	}
-	for (size_t i = 0; i < seq->n; i++) {
-		const struct yamldoc_node *alts = yamldoc_get(seq->v[i], "alternatives");
-		const char *name, *alt;
-		bool ok = plugin_requirement(it, seq->v[i], req_keys, &name);
-		if (alts && alts->kind != YAMLDOC_SEQ)
-			loader_error(it, alts, "'alternatives' must be a sequence");
-		for (size_t j = 0; alts && alts->kind == YAMLDOC_SEQ && j < alts->n; j++)
-			ok |= plugin_requirement(it, alts->v[j], alt_keys, &alt);
-		if (!ok && name)
-			loader_warn(it, seq->v[i], "plugin '%s' is required, but shikra loads no "
-			            "plugins (only the container plugin's fields are built in); rules "
-			            "that need it will not load", name);
-	}
-}
-
 /* --- files and items --------------------------------------------------------------------- */
 
 static const struct {
@@ -571,8 +470,8 @@ static const struct {
 	void (*read)(struct loader_item *it);
 	bool named;
 } item_kinds[] = {
-	{ "required_engine_version", engine_version_item, false },
-	{ "required_plugin_versions", plugin_versions_item, false },
+	{ "required_engine_version", loader_engine_version_item, false },
+	{ "required_plugin_versions", loader_plugin_versions_item, false },
 	{ "list", list_item, true },
 	{ "macro", macro_item, true },
 	{ "rule", loader_rule_item, true },

@@ -48,6 +48,10 @@ uint32_t loader_next(struct loader *ld);
 /* Storage: return a pointer to a new zeroed element (never NULL; aborts on OOM). */
 struct loader_rule *loader_add_rule(struct loader *ld, const char *name);
 
+/* loader_req.c: read one required_engine_version / required_plugin_versions item. */
+void loader_engine_version_item(struct loader_item *it);
+void loader_plugin_versions_item(struct loader_item *it);
+
 /* loader_rule.c: read one `rule` item. */
 void loader_rule_item(struct loader_item *it);
 
