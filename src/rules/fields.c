@@ -240,20 +240,6 @@ format_ip(const struct fvalue *v, struct sbuf *out)
 		sbuf_printf(out, "/%u", (unsigned)v->ip.prefix);
 }
 
-static void
-format_abstime(uint64_t ns, struct sbuf *out)
-{
-	time_t secs = (time_t)(ns / 1000000000u);
-	struct tm tm;
-	char buf[64];
-
-	if (gmtime_r(&secs, &tm) == NULL || strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		sbuf_printf(out, "%" PRIu64, ns);
-		return;
-	}
-	sbuf_printf(out, "%s.%09" PRIu64 "Z", buf, ns % 1000000000u);
-}
-
 void
 fvalue_format(const struct fvalue *v, struct sbuf *out)
 {
@@ -268,6 +254,7 @@ fvalue_format(const struct fvalue *v, struct sbuf *out)
 	case FT_UINT64:
 	case FT_PORT:
 	case FT_RELTIME:
+	case FT_ABSTIME:	/* Falco prints absolute times as ns since the epoch */
 		sbuf_printf(out, "%" PRIu64, v->u);
 		break;
 	case FT_BOOL:
@@ -276,9 +263,6 @@ fvalue_format(const struct fvalue *v, struct sbuf *out)
 	case FT_IPADDR:
 	case FT_IPNET:
 		format_ip(v, out);
-		break;
-	case FT_ABSTIME:
-		format_abstime(v->u, out);
 		break;
 	}
 }

@@ -232,9 +232,9 @@ test_fvalue_format(void **state)
 	v = (struct fvalue){ .type = FT_RELTIME, .u = 5 };
 	FMT(&v, "5");
 	v = (struct fvalue){ .type = FT_ABSTIME, .u = 0 };
-	FMT(&v, "1970-01-01T00:00:00.000000000Z");
+	FMT(&v, "0");
 	v = (struct fvalue){ .type = FT_ABSTIME, .u = TS };
-	FMT(&v, "2023-11-14T22:13:20.123456789Z");
+	FMT(&v, "1700000000123456789");
 	v = (struct fvalue){ .type = FT_IPADDR, .ip = { .family = 4, .addr = { 127, 0, 0, 1 } } };
 	FMT(&v, "127.0.0.1");
 	v = (struct fvalue){ .type = FT_IPNET, .ip = { .family = 4, .prefix = 8, .addr = { 10 } } };
