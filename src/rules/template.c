@@ -6,6 +6,8 @@
  *     %NFIELD           N decimal digits: pad on the right to N bytes, or cut to N
  *     %%                a literal '%'
  * A leading '*' (Falco's marker for "no time/priority prefix") is accepted and dropped.
+ * %container.info is not a field but a placeholder older Falco rules use; like Falco without
+ * -p options, it stands for "container_id=%container.id container_name=%container.name".
  * Values are escaped on the way out: the rendered line is exactly one line. */
 #include "config.h"
 
@@ -76,6 +78,28 @@ template_push(struct template *t, const char *text, size_t len)
 	return seg->text ? 0 : -ENOMEM;
 }
 
+#define CONTAINER_INFO "container.info"
+
+/* Append what %container.info stands for: literal and field segments. */
+static int
+template_container_info(struct template *t)
+{
+	static const struct { const char *text; bool field; } parts[] = {
+		{ "container_id=", false }, { "container.id", true },
+		{ " container_name=", false }, { "container.name", true },
+	};
+	const char *why;
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && rc == 0; i++) {
+		rc = template_push(t, parts[i].text, strlen(parts[i].text));
+		if (rc == 0 && parts[i].field &&
+		    field_lookup(parts[i].text, strlen(parts[i].text), &t->seg[t->n - 1].ref, &why) < 0)
+			rc = -ENOENT;	/* the field table lacks a container field: a build bug */
+	}
+	return rc;
+}
+
 /* Parse the field reference after '%' at TEXT[*POS]; append it as a segment. */
 static int
 template_field(struct template *t, const char *text, size_t *pos, const struct filter_src *src,
@@ -90,6 +114,10 @@ template_field(struct template *t, const char *text, size_t *pos, const struct f
 	if (p > start && strnum_u64(text + start, p - start, 10, TEMPLATE_MAX_WIDTH, &width) < 0)
 		why = "field width too large";
 	size_t len = field_span(text + p);
+	if (len == strlen(CONTAINER_INFO) && memcmp(text + p, CONTAINER_INFO, len) == 0) {
+		*pos = p + len;
+		return template_container_info(t);
+	}
 	if (why == NULL && len == 0)
 		why = "'%' must be followed by a field name (write %% for a literal '%')";
 	if (why == NULL) {

@@ -68,6 +68,7 @@ test_render_fields_literals_and_na(void **state)
 	check_render("%evt.type:%proc.aname[0]", ev, "execve:evil");
 	check_render("no fields at all", ev, "no fields at all");
 	check_render("", ev, "");
+	check_render("x (%container.info) y", ev, "x (container_id=host container_name=host) y");
 	event_free(ev);
 }
 
