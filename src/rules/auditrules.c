@@ -29,11 +29,12 @@ static const enum event_type fanotify_only[] = {
 	EVT_create, EVT_delete, EVT_attrib,
 };
 
+/* In the order of the operation numbers.  send/recv are sendto/recvfrom without an address. */
 static const struct { enum event_type type; int op; } socketcall_ops[] = {
 	{ EVT_socket, SYS_SOCKET }, { EVT_bind, SYS_BIND }, { EVT_connect, SYS_CONNECT },
 	{ EVT_listen, SYS_LISTEN }, { EVT_accept, SYS_ACCEPT },
 	{ EVT_socketpair, SYS_SOCKETPAIR }, { EVT_sendto, SYS_SEND },
-	{ EVT_sendto, SYS_SENDTO }, { EVT_recvfrom, SYS_RECV }, { EVT_recvfrom, SYS_RECVFROM },
+	{ EVT_recvfrom, SYS_RECV }, { EVT_sendto, SYS_SENDTO }, { EVT_recvfrom, SYS_RECVFROM },
 	{ EVT_sendmsg, SYS_SENDMSG }, { EVT_recvmsg, SYS_RECVMSG },
 	{ EVT_accept4, SYS_ACCEPT4 },
 };

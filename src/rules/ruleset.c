@@ -228,6 +228,8 @@ check_field(struct build *b, const char *item, const struct loader_exception *e,
 		field_ref_clear(&ref);
 		return 0;
 	}
+	if (rc == -ENOENT)
+		why = NULL;
 	diags_add(b->diags, DIAG_ERROR, e->pos.file, f->line, f->col,
 	          "%s: exception '%s': %s field '%s'%s%s", item, e->name,
 	          rc == -ENOENT ? "unknown" : "invalid", f->text, why ? ": " : "", why ? why : "");

@@ -130,7 +130,8 @@ ruleset_evttypes(const struct ruleset *rs, struct evtset *out, bool *any)
 	*any = false;
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = &rs->rules[i].pub;
-		for (size_t w = 0; w < sizeof(out->bits) / sizeof(out->bits[0]); w++)
+		/* A rule that matches every type says so through *ANY, not with every bit. */
+		for (size_t w = 0; !r->any_type && w < sizeof(out->bits) / sizeof(out->bits[0]); w++)
 			out->bits[w] |= r->evttypes.bits[w];
 		*any = *any || r->any_type;
 	}

@@ -160,8 +160,10 @@ test_load_base_and_local(void **state)
 	assert_int_equal(load(files, 2, PRIO_DEBUG, RULE_MATCHING_ALL, &rs, &d), 0);
 	text = diags_text(&d);
 	/* The warnings of the collection, then the rule skipped for its unknown field. */
-	assert_non_null(strstr(text, "base.yaml:85:3: warning: rule 'Future field': the "
-	                        "condition uses a field shikra does not know; the rule is skipped "
+	assert_non_null(strstr(text, "base.yaml:91:36: warning: rule 'Future field': unknown "
+	                        "field 'proc.future_field'\n"
+	                        "base.yaml:89:3: warning: rule 'Future field': the condition "
+	                        "uses a field shikra does not know; the rule is skipped "
 	                        "(skip-if-unknown-filter)\n"));
 	assert_null(strstr(text, "error"));
 	assert_null(strstr(text, "Named bash"));     /* warn_evttypes: false */
