@@ -507,20 +507,23 @@ read_bounded(int fd, char **out, size_t *outlen)
 int
 yamldoc_load(const char *path, struct yamldoc **out, struct diags *diags)
 {
-	struct stat st;
+	struct stat st = { 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	int fd, rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files are read. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		rc = -errno;
 		diags_add(diags, DIAG_ERROR, path, 0, 0, "cannot open: %s", strerror(-rc));
 		return rc;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		close(fd);
-		diags_add(diags, DIAG_ERROR, path, 0, 0, "is a directory, not a file");
-		return -EISDIR;
+		diags_add(diags, DIAG_ERROR, path, 0, 0, "%s", rc == -EISDIR
+		          ? "is a directory, not a file" : "is not a regular file");
+		return rc;
 	}
 	rc = read_bounded(fd, &buf, &len);
 	close(fd);

@@ -326,7 +326,7 @@ test_visibility(void **state)
 	text = diags_text(&d);
 	assert_string_equal(text, "");
 	free(text);
-	assert_string_equal(match(rs, ev, &s), "R");
+	assert_string_equal(match(rs, ev, &s), "RLate");
 	event_free(ev);
 	ruleset_free(rs);
 	diags_free(&d);

@@ -288,6 +288,10 @@ test_load_missing_file(void **state)
 	diags_free(&d);
 	assert_int_equal(yamldoc_load("/", &doc, &d), -EISDIR);
 	diags_free(&d);
+	/* A device (or a FIFO) is refused without reading: /dev/zero never ends. */
+	assert_int_equal(yamldoc_load("/dev/zero", &doc, &d), -EINVAL);
+	assert_string_equal(d.v[0].msg, "is not a regular file");
+	diags_free(&d);
 }
 
 int
