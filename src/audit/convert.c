@@ -215,54 +215,18 @@ add_kv(struct conv *c, const char *key, const char *value, size_t vlen, bool bar
 	event_add_kv(c->ev, key, arena_strndup(&c->scratch, value, vlen));
 }
 
-/* Split the text of a user-space msg='...' into its key=value pairs.  Values are "quoted"
- * (no escapes exist in audit text) or run to the next space; words without '=' (the
- * "avc:  denied  { read }" prose) are skipped. */
-static void
-kv_from_msg(struct conv *c, const char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		size_t ks, ke, vs, ve;
-		bool quoted;
-
-		while (i < len && s[i] == ' ')
-			i++;
-		for (ks = i; i < len && s[i] != ' ' && s[i] != '='; i++)
-			;
-		ke = i;
-		if (i >= len || s[i] != '=' || ke == ks) {
-			while (i < len && s[i] != ' ')
-				i++;
-			continue;
-		}
-		quoted = ++i < len && s[i] == '"';
-		vs = quoted ? ++i : i;
-		while (i < len && s[i] != (quoted ? '"' : ' '))
-			i++;
-		ve = i;
-		if (quoted && i < len)
-			i++;
-		add_kv(c, arena_strndup(&c->scratch, s + ks, ke - ks), s + vs, ve - vs, !quoted);
-	}
-}
-
+/* Every field of REC, in order.  The parser follows a user-space msg='op=... res=...' with
+ * the fields inside it, so the message's whole text is left out when it holds any. */
 static void
 kv_from_record(struct conv *c, const struct audit_record *rec)
 {
 	for (uint32_t i = 0; i < rec->nfields; i++) {
 		const struct audit_field *f = &rec->fields[i];
 
-		if (f->kind == AUDIT_VALUE_NULL)
-			add_kv(c, f->name, "(null)", 6, false);
-		else if (f->kind == AUDIT_VALUE_NONE)
-			add_kv(c, f->name, "(none)", 6, false);
-		else if (strcmp(f->name, "msg") == 0 && f->kind == AUDIT_VALUE_QUOTED &&
-		         memchr(f->value, '=', f->value_len) != NULL)
-			kv_from_msg(c, f->value, f->value_len);
-		else
-			add_kv(c, f->name, f->value, f->value_len, f->kind == AUDIT_VALUE_BARE);
+		if (f->kind == AUDIT_VALUE_QUOTED && strcmp(f->name, "msg") == 0 &&
+		    memchr(f->value, '=', f->value_len) != NULL)
+			continue;
+		add_kv(c, f->name, f->value, f->value_len, f->kind == AUDIT_VALUE_BARE);
 	}
 }
 
@@ -294,7 +258,7 @@ proc_from_kv(struct conv *c)
 	p->comm = proc_strdup(p, event_get_kv(ev, "comm"));
 	p->exe = proc_strdup(p, event_get_kv(ev, "exe"));
 	p->cwd = proc_strdup(p, event_get_kv(ev, "cwd"));
-	if (tty && strcmp(tty, "(none)") != 0)
+	if (tty && strcmp(tty, "(none)") != 0 && strcmp(tty, "?") != 0)
 		p->tty = proc_strdup(p, tty);
 	p->has_tty = tty == NULL ? -1 : p->tty != NULL;
 	c->proc = ev->proc = p;

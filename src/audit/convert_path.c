@@ -154,17 +154,18 @@ read_dev(struct conv *c, const struct audit_record *rec, struct event_path *out)
 static void
 read_attrs(struct conv *c, const struct audit_record *rec, struct event_path *out)
 {
+	const char *mode = conv_raw(rec, "mode");
 	uint64_t v;
 	int64_t id;
 	int rc;
 
 	if ((rc = audit_record_get_u64(rec, "inode", 10, &v)) == 0)
 		out->inode = v;
-	else if (rc != -ENOENT)
+	else if (rc != -ENOENT && conv_raw(rec, "inode") != NULL)
 		conv_bad(c);
-	if ((rc = audit_record_get_u64(rec, "mode", 8, &v)) == 0 && v <= UINT32_MAX)
+	if (mode && strnum_u64z(mode, 8, UINT32_MAX, &v) == 0)     /* octal, 0100644 */
 		out->mode = (int64_t)v;
-	else if (rc != -ENOENT)
+	else if (mode)
 		conv_bad(c);
 	if (conv_i64(c, rec, "ouid", &id))
 		out->ouid = id;

@@ -399,8 +399,8 @@ arg_value(struct conv *c, const struct sc_spec *sp, const struct arg_spec *as, u
 	if (as->src != SRC_REC || (rec = conv_find(c, sp->rec)) == NULL ||
 	    (s = conv_raw(rec, as->field)) == NULL)
 		return false;
-	if (as->base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
+	if (as->base == 16 && s[0] == '0' && s[1] == 'x')
+		s += 2;     /* resolve=0x18 */
 	if (strnum_u64z(s, as->base, UINT64_MAX, v) == 0)
 		return true;
 	conv_bad(c);

@@ -5,7 +5,11 @@
  * The parser splits the text into fields without decoding them: values that are quoted, bare
  * (a number, or hex-encoded text) or "(null)" are kept as spans into a buffer the record owns,
  * and the audit_record_get_*() helpers decode on demand, because whether a bare value is a
- * number or hex text depends on the field, which only the caller knows. */
+ * number or hex text depends on the field, which only the caller knows.
+ * Fields come in input order: "node" (the log line's node= prefix, if any), the raw fields, then
+ * the enriched ones.  A user-space message msg='...' is one field holding the whole text,
+ * followed by the fields inside it (op=, acct=, exe=, res=, ...).  Words without '=' (SELinux
+ * "avc:  denied  { read }") are not fields and are skipped. */
 #ifndef SHIKRA_AUDIT_RECORD_H
 #define SHIKRA_AUDIT_RECORD_H
 
@@ -20,9 +24,10 @@
 
 enum audit_value_kind {
 	AUDIT_VALUE_BARE,       /* 59, c000003e, 2F746D70, root */
-	AUDIT_VALUE_QUOTED,     /* "text" or 'msg text' (outer quotes stripped) */
+	AUDIT_VALUE_QUOTED,     /* literal text: "text" or 'msg text' (outer quotes stripped),
+	                           enriched { saddr_fam=inet ... } (braces kept), node= name */
 	AUDIT_VALUE_NULL,       /* (null) */
-	AUDIT_VALUE_NONE,       /* (none), e.g. tty=(none) */
+	AUDIT_VALUE_NONE,       /* (none) or ?, e.g. tty=(none) hostname=? */
 };
 
 struct audit_field {
@@ -66,8 +71,8 @@ const struct audit_field *audit_record_field(const struct audit_record *rec, con
 int audit_record_get_str(const struct audit_record *rec, const char *name, struct arena *arena,
                          const char **out, size_t *out_len);
 
-/* Decode a numeric field in BASE (10 or 16) with the strict parser.  Return 0, -ENOENT or
- * -EINVAL/-ERANGE. */
+/* Decode a bare numeric field in BASE (10 or 16) with the strict parser; in base 16 a 0x
+ * prefix is allowed (SECCOMP ip=0x7f...).  Return 0, -ENOENT or -EINVAL/-ERANGE. */
 int audit_record_get_u64(const struct audit_record *rec, const char *name, int base,
                          uint64_t *out);
 int audit_record_get_i64(const struct audit_record *rec, const char *name, int base,

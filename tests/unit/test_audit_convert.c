@@ -2,7 +2,7 @@
  * auditd log lines and parsed with audit_record_parse_line(), turned into events: argv,
  * files, and the arguments of the syscalls rules care about.  Addresses, architectures and
  * the decode tables are in test_audit_decode.c; other records and bad groups in
- * test_audit_records.c. */
+ * test_audit_convert_records.c. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* test_audit_records.c - unit tests for audit/convert: records that are not syscalls
+/* test_audit_convert_records.c - unit tests for audit/convert: records that are not syscalls
  * (user-space messages, configuration changes, anomalies), which record of a group defines
  * the event, and groups that are malformed or empty. */
 #include "config.h"
