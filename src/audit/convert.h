@@ -21,10 +21,14 @@
  *   number libaudit does not know takes the ENRICHED SYSCALL= name if the log has one, else
  *   "syscall_NNN"; either way the type is EVT_syscall, as for every syscall that
  *   event_types.def does not list.
- * - Arguments are set under Falco's names (evt.arg.flags, .request, .nstype, .domain, ...).
- *   STR is the symbolic form ("O_WRONLY|O_CREAT", "PTRACE_ATTACH", "SOCK_STREAM") even where
- *   Falco prints a number; NUM is the kernel's own value.  Only a0..a3 are logged, so later
- *   arguments (renameat2 and linkat flags, fchownat flags) are never set, nor are pointers.
+ * - Arguments are set under Falco's names (evt.arg.flags, .request, .nstype, .domain, ...),
+ *   in the order of Falco's enter event and then its exit event (evt.arg[0] of socket is
+ *   the domain).  STR is the symbolic form ("O_WRONLY|O_CREAT", "PTRACE_ATTACH",
+ *   "SOCK_STREAM", chmod modes as "S_IRUSR|S_ISUID"; open and mkdir modes in octal) even
+ *   where Falco prints a number; NUM is the kernel's own value.  Path arguments are the
+ *   resolved path when there is one, else the name as passed.  Only a0..a3 are logged, so
+ *   later arguments (renameat2 and linkat flags, fchownat flags) are never set, nor are
+ *   the strings and structs that pointers lead to.
  * - Files.  A relative name passed with a real dirfd stays unresolved (PATH is NULL, RAW is
  *   set): the kernel does not log the dirfd's directory.  symlink's target is FILE2.raw,
  *   never resolved.

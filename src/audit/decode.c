@@ -321,6 +321,14 @@ static const struct decode_name fcntl_cmds[] = {
 	ENUM(F_GET_SEALS, 1034),
 };
 
+/* Permission bits, the same on every architecture. */
+static const struct decode_name chmod_modes[] = {
+	FLAG(S_IXOTH, 01), FLAG(S_IWOTH, 02), FLAG(S_IROTH, 04),
+	FLAG(S_IXGRP, 010), FLAG(S_IWGRP, 020), FLAG(S_IRGRP, 040),
+	FLAG(S_IXUSR, 0100), FLAG(S_IWUSR, 0200), FLAG(S_IRUSR, 0400),
+	FLAG(S_ISVTX, 01000), FLAG(S_ISGID, 02000), FLAG(S_ISUID, 04000),
+};
+
 static const struct decode_name netlink_protos[] = {
 	ENUM(NETLINK_ROUTE, 0), ENUM(NETLINK_UNUSED, 1), ENUM(NETLINK_USERSOCK, 2),
 	ENUM(NETLINK_FIREWALL, 3), ENUM(NETLINK_SOCK_DIAG, 4), ENUM(NETLINK_NFLOG, 5),
@@ -390,6 +398,7 @@ static const struct decode_desc descs[] = {
 	[DECODE_UFFD_FLAGS] = { true, 0, { { ABI_ASM_GENERIC, NAMES(uffd_flags) } } },
 	[DECODE_SIGNAL] = { false, 0, { { ABI_ASM_GENERIC, NAMES(signals) } } },
 	[DECODE_FCNTL_CMD] = { false, 0, { { ABI_ASM_GENERIC, NAMES(fcntl_cmds) } } },
+	[DECODE_CHMOD_MODE] = { true, 0, { { ABI_ALL, NAMES(chmod_modes) } } },
 	[DECODE_NETLINK_PROTO] = { false, 0, { { ABI_ALL, NAMES(netlink_protos) } } },
 	[DECODE_IP_PROTO] = { false, 0, { { ABI_ALL, NAMES(ip_protos) } } },
 };

@@ -35,6 +35,7 @@ enum decode_kind {
 	DECODE_UFFD_FLAGS,          /* userfaultfd: O_CLOEXEC|UFFD_USER_MODE_ONLY */
 	DECODE_SIGNAL,              /* SIGKILL */
 	DECODE_FCNTL_CMD,           /* F_DUPFD_CLOEXEC */
+	DECODE_CHMOD_MODE,          /* chmod(2) modes as Falco prints them: S_IRUSR|S_ISUID */
 	DECODE_NETLINK_PROTO,       /* NETLINK_AUDIT */
 	DECODE_IP_PROTO,            /* IPPROTO_TCP */
 	DECODE__COUNT

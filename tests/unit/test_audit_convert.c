@@ -188,7 +188,8 @@ test_openat_dirfd_and_normalization(void **state)
 	assert_int_equal(ev->type, EVT_chmod);
 	assert_string_equal(ev->file.path, "/home/u/dir with space/script.sh");
 	assert_string_equal(arg_str(ev, "filename"), "/home/u/dir with space/script.sh");
-	assert_string_equal(arg_str(ev, "mode"), "0755");
+	assert_string_equal(arg_str(ev, "mode"),
+	                    "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR");
 	assert_int_equal(arg_num(ev, "mode"), 0755);
 	event_free(ev);
 }
@@ -466,6 +467,19 @@ test_credentials_and_fds(void **state)
 	assert_int_equal(ev->type, EVT_dup2);
 	assert_int_equal(arg_num(ev, "oldfd"), 3);
 	assert_int_equal(arg_num(ev, "newfd"), 0);
+	event_free(ev);
+
+	/* setuid bit via fchmodat: what "Set Setuid or Setgid bit" looks for. */
+	ev = convert_ok(LINES(
+		"type=SYSCALL " HDR(165) X64 "syscall=268 success=yes exit=0 a0=ffffff9c a1=1 "
+		"a2=9ed a3=0" PROC,
+		"type=CWD " HDR(165) "cwd=\"/tmp\"",
+		"type=PATH " HDR(165) "item=0 name=\"sh\" inode=5 dev=fd:01 mode=0104755 ouid=0 "
+		"ogid=0 rdev=00:00 nametype=NORMAL"), NULL);
+	assert_int_equal(ev->type, EVT_fchmodat);
+	assert_non_null(strstr(arg_str(ev, "mode"), "S_ISUID"));
+	assert_null(strstr(arg_str(ev, "mode"), "S_ISGID"));
+	assert_string_equal(arg_str(ev, "filename"), "/tmp/sh");
 	event_free(ev);
 
 	ev = convert_ok(LINES(

@@ -80,6 +80,7 @@ test_sockets(void **state)
 		PROC), NULL);
 	assert_int_equal(ev->type, EVT_socket);
 	assert_string_equal(arg_str(ev, "domain"), "AF_INET");
+	assert_string_equal(ev->args[0].name, "domain");      /* evt.arg[0] */
 	assert_string_equal(arg_str(ev, "type"), "SOCK_STREAM|SOCK_CLOEXEC");
 	assert_string_equal(arg_str(ev, "proto"), "IPPROTO_TCP");
 	assert_int_equal(ev->net.domain, 2);
