@@ -114,8 +114,15 @@ compare() {
 	fi
 }
 
-# regen_one EXP_BASE BAD: store the run's results as the expectations.
+# regen_one EXP_BASE BAD: store the run's results as the expectations, unless what was printed
+# is not even JSON lines (a binary that does not replay yet must not write expectations).
 regen_one() {
+	if grep -q -v '^{' "$tmp/out.jsonl"; then
+		note "output is not JSON lines: expectations for it not written"
+		show_file "stdout" "$tmp/out.jsonl"
+		show_file "stderr" "$tmp/err"
+		return 0
+	fi
 	mkdir -p "$(dirname "$1")"
 	cp "$tmp/out.jsonl" "$1.jsonl"
 	echo "$rc" > "$1.exit"
