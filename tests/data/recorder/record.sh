@@ -57,6 +57,10 @@ cleanup() {
 	auditctl -f "$ORIG_FAILURE" >/dev/null
 	umount "$T/mnt" 2>/dev/null
 	id "$USERNAME" >/dev/null 2>&1 && userdel "$USERNAME"
+	# userdel leaves the user in the backups it writes (/etc/passwd- ...): take it out there too.
+	for f in /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow- /etc/subuid- /etc/subgid-; do
+		[ -f "$f" ] && sed -i "/^$USERNAME:/d" "$f"
+	done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
