@@ -27,6 +27,7 @@ struct xarg {
 	size_t len, want;       /* bytes in BUF; the aN_len total */
 	uint32_t next;          /* the piece expected next */
 	bool split, bad;
+	bool hex;               /* pieces came hex-encoded: aN_len counts hex digits */
 };
 
 enum xfield { XF_OTHER, XF_WHOLE, XF_LEN, XF_PIECE };
@@ -128,6 +129,9 @@ take_piece(struct conv *c, struct xarg *a, uint64_t piece, const struct audit_fi
 	memcpy(a->buf + a->len, s, len);
 	a->len += len;
 	a->next++;
+	/* The kernel hex-encodes every piece of an argument it splits and then reports aN_len
+	 * in encoded characters: twice the argument's length (seen on 6.18 with auditd 3.0.9). */
+	a->hex = f->kind == AUDIT_VALUE_BARE;
 }
 
 static void
@@ -194,7 +198,9 @@ arg_text(struct xarg *a)
 		return NULL;
 	if (a->whole)
 		return a->whole;
-	if (!a->split || a->len != a->want || memchr(a->buf, '\0', a->len) != NULL)
+	size_t got = a->hex ? a->len * 2 : a->len;
+
+	if (!a->split || got != a->want || memchr(a->buf, '\0', a->len) != NULL)
 		return NULL;
 	a->buf[a->len] = '\0';
 	return a->buf;

@@ -27,7 +27,7 @@ test_execve_split_and_hex_args(void **state)
 		"uid=1000 gid=1000 euid=0 suid=0 fsuid=0 egid=1000 sgid=1000 fsgid=1000 tty=pts0 "
 		"ses=3 comm=\"sudo\" exe=\"/usr/bin/sudo\" subj=unconfined key=\"exec_watch\"",
 		"type=EXECVE " HDR(100) "argc=5 a0=\"sudo\" a1=\"-c\" "
-		"a2=6563686F20226869207468657265220A6C73 a3_len=7 a3[0]=414243",
+		"a2=6563686F20226869207468657265220A6C73 a3_len=14 a3[0]=414243",
 		"type=EXECVE " HDR(100) "a3[1]=44454647 a4=\"\"",
 		"type=CWD " HDR(100) "cwd=\"/home/user\"",
 		"type=PATH " HDR(100) "item=0 name=\"/usr/bin/sudo\" inode=1311 dev=fd:01 "
@@ -99,6 +99,18 @@ test_execve_bad_lengths_stop_argv(void **state)
 		"a2[0]=42"), &st);
 	assert_int_equal(ev->proc->argc, 1);
 	assert_true(st.bad_fields >= 2);
+	event_free(ev);
+
+	/* Older kernels split an argument without control characters into quoted pieces and
+	 * count aN_len in bytes; hex pieces count hex digits (2 per byte). */
+	memset(&st, 0, sizeof(st));
+	ev = convert_ok(LINES(
+		"type=SYSCALL " HDR(104) X64 "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0" PROC,
+		"type=EXECVE " HDR(104) "argc=3 a0=\"ls\" a1_len=7 a1[0]=\"ABC\" a1[1]=\"DEFG\" "
+		"a2_len=7 a2[0]=414243"), &st);
+	assert_int_equal(ev->proc->argc, 2);
+	assert_string_equal(ev->proc->argv[1], "ABCDEFG");
+	assert_int_equal(st.bad_fields, 1);     /* a2: 3 bytes are 6 hex digits, not 7 */
 	event_free(ev);
 
 	/* Non-hex, odd-length hex and an embedded NUL. */
