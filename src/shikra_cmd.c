@@ -223,11 +223,11 @@ replay_stream(FILE *fp, const char *name, struct replay_ctx *c)
 		 * timeout or at the end of the file: that is normal, not a loss. */
 		uint64_t incomplete = as.asm_stats.timed_out + as.asm_stats.evicted +
 		    as.asm_stats.flushed;
-		if (as.bad_lines || as.conv.skipped || as.conv.bad_fields)
+		if (as.bad_lines || as.bad_groups || as.conv.bad_fields)
 			log_warnx("%s: %llu lines, %llu events; skipped %llu bad lines and %llu "
 			    "record groups that make no event; %llu fields undecodable", name,
 			    (unsigned long long)as.lines, (unsigned long long)as.conv.events,
-			    (unsigned long long)as.bad_lines, (unsigned long long)as.conv.skipped,
+			    (unsigned long long)as.bad_lines, (unsigned long long)as.bad_groups,
 			    (unsigned long long)as.conv.bad_fields);
 		log_debug("%s: %llu events ended without EOE", name,
 		    (unsigned long long)incomplete);

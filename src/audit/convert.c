@@ -54,19 +54,20 @@ static const char *const encoded_fields[] = {
 static const struct {
 	const char *field;
 	size_t off;
+	int64_t max;            /* pids are positive ints, ids 32-bit unsigned */
 } proc_ids[] = {
-	{ "pid", offsetof(struct proc, pid) },
-	{ "ppid", offsetof(struct proc, ppid) },
-	{ "uid", offsetof(struct proc, uid) },
-	{ "euid", offsetof(struct proc, euid) },
-	{ "suid", offsetof(struct proc, suid) },
-	{ "fsuid", offsetof(struct proc, fsuid) },
-	{ "gid", offsetof(struct proc, gid) },
-	{ "egid", offsetof(struct proc, egid) },
-	{ "sgid", offsetof(struct proc, sgid) },
-	{ "fsgid", offsetof(struct proc, fsgid) },
-	{ "auid", offsetof(struct proc, auid) },
-	{ "ses", offsetof(struct proc, ses) },
+	{ "pid", offsetof(struct proc, pid), INT32_MAX },
+	{ "ppid", offsetof(struct proc, ppid), INT32_MAX },
+	{ "uid", offsetof(struct proc, uid), UINT32_MAX },
+	{ "euid", offsetof(struct proc, euid), UINT32_MAX },
+	{ "suid", offsetof(struct proc, suid), UINT32_MAX },
+	{ "fsuid", offsetof(struct proc, fsuid), UINT32_MAX },
+	{ "gid", offsetof(struct proc, gid), UINT32_MAX },
+	{ "egid", offsetof(struct proc, egid), UINT32_MAX },
+	{ "sgid", offsetof(struct proc, sgid), UINT32_MAX },
+	{ "fsgid", offsetof(struct proc, fsgid), UINT32_MAX },
+	{ "auid", offsetof(struct proc, auid), UINT32_MAX },
+	{ "ses", offsetof(struct proc, ses), UINT32_MAX },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -145,7 +146,11 @@ conv_proc_from_syscall(struct conv *c)
 	for (size_t i = 0; i < NELEM(proc_ids); i++) {
 		int64_t v;
 
-		if (conv_i64(c, c->sys, proc_ids[i].field, &v))
+		if (!conv_i64(c, c->sys, proc_ids[i].field, &v))
+			continue;
+		if (v < 0 || v > proc_ids[i].max)
+			conv_bad(c);    /* no kernel logs such an id: leave it unknown */
+		else
 			*(int64_t *)((char *)p + proc_ids[i].off) = v;
 	}
 	p->comm = proc_strdup(p, conv_text(c, c->sys, "comm", NULL));
@@ -243,7 +248,7 @@ proc_from_kv(struct conv *c)
 	for (size_t i = 0; i < NELEM(proc_ids); i++) {
 		const char *s = event_get_kv(ev, proc_ids[i].field);
 
-		if (s == NULL || strnum_i64z(s, 10, INT64_MIN, INT64_MAX, &v) < 0)
+		if (s == NULL || strnum_i64z(s, 10, 0, proc_ids[i].max, &v) < 0)
 			continue;
 		if (p == NULL)
 			p = proc_new(PROC_ID_UNSET);

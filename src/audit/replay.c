@@ -223,6 +223,7 @@ replay_group(struct audit_record *recs, uint32_t n, bool complete, void *arg)
 	if (rc == -ENOENT)
 		return;
 	if (rc < 0) {
+		rp->st->bad_groups++;
 		replay_report(rp, recs[0].line, "event skipped", why != NULL ? why : strerror(-rc));
 		return;
 	}

@@ -16,6 +16,7 @@
 struct audit_replay_stats {
 	uint64_t lines;
 	uint64_t bad_lines;        /* malformed, too long, or with NUL bytes */
+	uint64_t bad_groups;       /* record groups that cannot make an event (no SYSCALL, ...) */
 	struct audit_asm_stats asm_stats;
 	struct audit_convert_stats conv;
 };

@@ -86,7 +86,7 @@ show_file() {
 
 # run_shikra INPUT OUT ERR: replay INPUT, events to OUT, messages to ERR; sets rc.
 run_shikra() {
-	$TIMEOUT "$SHIKRA" --replay "$1" --dump-events > "$2" 2> "$3" < /dev/null
+	$TIMEOUT "$SHIKRA" -c /dev/null --replay "$1" --dump-events > "$2" 2> "$3" < /dev/null
 	rc=$?
 }
 
