@@ -253,6 +253,8 @@ output_config(const struct config *cfg, struct output_config *oc)
 		.program_enabled = cfg->program_enabled,
 		.program = cfg->program_program,
 		.program_keep_alive = cfg->program_keep_alive,
+		/* Like Falco's FALCO_HOSTNAME: a fixed name for containers and tests. */
+		.hostname = getenv("SHIKRA_HOSTNAME"),
 	};
 	if (oc->syslog_facility < 0)
 		fatalx("syslog_output.facility: unknown facility '%s'", cfg->syslog_facility);

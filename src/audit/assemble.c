@@ -388,6 +388,7 @@ audit_asm_add(struct audit_asm *a, struct audit_record *rec, uint64_t now_ns)
 	struct audit_record r = *rec;
 	struct asm_key k = { r.ts_ns, r.serial };
 	bool eoe = r.type == AUDIT_EOE;
+	bool ends = eoe || (a->cfg.proctitle_ends && r.type == AUDIT_PROCTITLE);
 	uint32_t i;
 
 	memset(rec, 0, sizeof(*rec));	/* REC is ours now */
@@ -403,7 +404,10 @@ audit_asm_add(struct audit_asm *a, struct audit_record *rec, uint64_t now_ns)
 	}
 	i = asm_hash_find(&a->live, a->keys, k);
 	if (i == ASM_NIL && asm_done_has(a, k)) {
-		a->st.dropped_records++;	/* its event is gone: a late or repeated record */
+		/* Its event is gone: a late or repeated record, unless it is the EOE that follows
+		 * the PROCTITLE which already ended the group. */
+		if (!(eoe && a->cfg.proctitle_ends))
+			a->st.dropped_records++;
 		audit_record_free(&r);
 		goto out;
 	}
@@ -420,7 +424,7 @@ audit_asm_add(struct audit_asm *a, struct audit_record *rec, uint64_t now_ns)
 		}
 	}
 	/* EOE ends the event even when the group had no room left for the EOE itself. */
-	if (eoe)
+	if (ends)
 		asm_emit(a, i, ASM_END_EOE);
 out:
 	audit_asm_expire(a, a->now);

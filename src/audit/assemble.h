@@ -20,6 +20,8 @@ struct audit_asm_config {
 	uint32_t max_inflight;     /* events held at once; 0 = 4096; at most 262144 */
 	uint32_t max_records;      /* records per event; more are dropped and counted; 0 = 1024 */
 	uint64_t timeout_ns;       /* an event incomplete this long is emitted; 0 = 2 s */
+	bool proctitle_ends;       /* PROCTITLE ends a group too: auditd's logs carry no EOE, and
+	                            * the kernel writes PROCTITLE last in every syscall event */
 };
 
 struct audit_asm_stats {

@@ -298,6 +298,8 @@ audit_replay(FILE *fp, const char *first, size_t first_len,
              struct audit_replay_stats *st)
 {
 	static const struct audit_replay_opts defaults = { .name = "-" };
+	/* auditd drops EOE when it writes a log: PROCTITLE marks the end instead. */
+	static const struct audit_asm_config asm_cfg = { .proctitle_ends = true };
 	struct audit_replay_stats local;
 	struct replay rp = { .opts = opts != NULL ? opts : &defaults, .sink = sink, .arg = arg };
 	int rc;
@@ -309,7 +311,7 @@ audit_replay(FILE *fp, const char *first, size_t first_len,
 	rp.rd.fp = fp;
 	rp.start_ns = replay_clock();
 	rp.rd.blk = malloc(REPLAY_BLOCK);
-	rc = rp.rd.blk == NULL ? -ENOMEM : audit_asm_new(NULL, replay_group, &rp, &rp.assembler);
+	rc = rp.rd.blk == NULL ? -ENOMEM : audit_asm_new(&asm_cfg, replay_group, &rp, &rp.assembler);
 	if (rc < 0)
 		goto out;
 	rc = replay_run(&rp, first, first_len);
