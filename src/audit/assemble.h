@@ -17,7 +17,7 @@
 struct audit_asm;
 
 struct audit_asm_config {
-	uint32_t max_inflight;     /* events held at once; 0 = 4096 */
+	uint32_t max_inflight;     /* events held at once; 0 = 4096; at most 262144 */
 	uint32_t max_records;      /* records per event; more are dropped and counted; 0 = 1024 */
 	uint64_t timeout_ns;       /* an event incomplete this long is emitted; 0 = 2 s */
 };
@@ -33,14 +33,17 @@ struct audit_asm_stats {
 };
 
 /* Called with one group, in arrival order; the callee borrows RECS for the call only. COMPLETE
- * says whether the group ended normally. */
+ * says whether the group ended normally.  The callee must not call back into the assembler. */
 typedef void audit_group_fn(struct audit_record *recs, uint32_t n, bool complete, void *arg);
 
 /* Create an assembler.  CFG may be NULL for defaults.  0 or -ENOMEM. */
 int audit_asm_new(const struct audit_asm_config *cfg, audit_group_fn *fn, void *arg,
                   struct audit_asm **out);
 /* Take ownership of REC (its contents are moved; REC is left empty) and emit whatever it
- * completes.  NOW_NS drives timeouts. */
+ * completes.  NOW_NS drives timeouts: a group's age counts from the NOW_NS at which its first
+ * record came.  NOW_NS going back is ignored, unless by more than the timeout (a clock reset),
+ * which restarts the age of every held group.  A record whose event was already emitted (after
+ * its EOE, timeout or eviction, among the last max_inflight events) is dropped and counted. */
 void audit_asm_add(struct audit_asm *a, struct audit_record *rec, uint64_t now_ns);
 /* Emit every group older than the timeout at NOW_NS. */
 void audit_asm_expire(struct audit_asm *a, uint64_t now_ns);

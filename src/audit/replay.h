@@ -30,7 +30,7 @@ struct audit_replay_opts {
 /* Replay FP to the end, handing each event to SINK (which owns it).  The first line may be
  * passed in FIRST/FIRST_LEN when the caller already read it to detect the format (NULL if not).
  * Return 0 at end of input, -errno on a read error or when SINK asks to stop.  ST is filled in
- * either way. */
+ * either way.  OPTS and ST may be NULL. */
 int audit_replay(FILE *fp, const char *first, size_t first_len,
                  const struct audit_replay_opts *opts, event_fn *sink, void *arg,
                  struct audit_replay_stats *st);

@@ -1,0 +1,59 @@
+/* config.h - shikra's configuration: built-in defaults, the YAML file, then -o overrides.
+ * Every key has a default, so shikra runs with no file at all.  Keys follow Falco's
+ * falco.yaml where Falco has them (rules_files, json_output, priority, stdout_output, ...),
+ * plus shikra's own sections (audit, fanotify, containers).  Loading collects every problem
+ * with file:line:column and fails only after reading the whole file; unknown keys are errors,
+ * so a typo never silently falls back to a default. */
+#ifndef SHIKRA_CONFIG_H
+#define SHIKRA_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+
+struct config {
+	char   **rules_files;          /* files or directories, in order */
+	size_t   nrules_files;
+	bool     json_output;
+	bool     json_include_output_property;
+	bool     json_include_tags_property;
+	char    *priority;             /* minimum rule priority: "debug" .. "emergency" */
+	char    *rule_matching;        /* "all" or "first" */
+	bool     time_format_iso_8601;
+	bool     stdout_enabled;
+	bool     file_enabled;
+	bool     file_keep_alive;
+	char    *file_filename;
+	bool     syslog_enabled;
+	char    *syslog_facility;      /* "user", "daemon", "local0" .. "local7", ... */
+	bool     program_enabled;
+	bool     program_keep_alive;
+	char    *program_program;
+	char    *log_level;            /* "error", "warning", "info", "debug" */
+	bool     log_stderr;
+	bool     log_syslog;
+	char    *audit_mode;           /* "auto", "unicast", "multicast" */
+	int64_t  audit_backlog_limit;
+	bool     fanotify_enabled;
+	bool     containers_enabled;
+};
+
+/* Fill CFG with the built-in defaults.  Release with config_free(). */
+void config_defaults(struct config *cfg);
+
+/* Read PATH over CFG (keys not in the file keep their values).  Return 0, -EINVAL with every
+ * problem in DIAGS, or -errno if the file cannot be read. */
+int config_load(struct config *cfg, const char *path, struct diags *diags);
+
+/* Apply one "-o KEY=VALUE" override (KEY dotted: file_output.enabled=true; a list key takes
+ * a comma-separated value or KEY[]=VALUE to append).  0 or -EINVAL with a problem in DIAGS. */
+int config_override(struct config *cfg, const char *kv, struct diags *diags);
+
+/* Syslog facility number for NAME (LOG_USER, ...), or -EINVAL. */
+int config_syslog_facility(const char *name);
+
+void config_free(struct config *cfg);   /* NULL-safe; releases the strings */
+
+#endif

@@ -1,0 +1,34 @@
+/* ruleset_priv.h - the inside of struct ruleset, shared by ruleset.c (load, compile, index,
+ * match) and ruleset_list.c (listing, queries, priorities).  Nothing else may include it. */
+#ifndef SHIKRA_RULESET_PRIV_H
+#define SHIKRA_RULESET_PRIV_H
+
+#include "rules/ruleset.h"
+
+struct rs_rule {
+	struct rule pub;
+	const char *output_text;        /* the output template as written (trimmed) */
+};
+
+/* The rules to evaluate for one event type: pointers into ruleset.rules, in file order. */
+struct rs_index {
+	struct rs_rule **v;
+	size_t n;
+};
+
+/* fanotify reports one "open" for open/openat/openat2 and one "rename" for the rename
+ * family: a fanotify event of type FAN is a candidate for every rule that names any of
+ * ALIAS (see ruleset.c). */
+#define RS_FAN_ALIASES 2
+
+struct ruleset {
+	struct rs_rule *rules;          /* loaded rules (enabled, priority kept), file order */
+	size_t n;
+	uint64_t *hits;                 /* one counter per rule */
+	struct rs_index by_type[EVT__COUNT];
+	struct rs_index fan[RS_FAN_ALIASES];
+	enum rule_matching matching;
+	struct arena mem;               /* names, texts, tags and index arrays */
+};
+
+#endif

@@ -1,0 +1,40 @@
+/* shikra.h - what main() and the command implementations share (not part of the library). */
+#ifndef SHIKRA_MAIN_H
+#define SHIKRA_MAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+#include "core/pathlist.h"
+#include "rules/ruleset.h"
+
+enum mode { MODE_LIVE, MODE_REPLAY, MODE_VALIDATE, MODE_LIST, MODE_LIST_FIELDS,
+	MODE_AUDIT_RULES };
+
+struct cli {
+	enum mode mode;
+	const char *config;        /* -c FILE; NULL = the installed default if it exists */
+	const char **rules;        /* -r PATH..., NULL-terminated; replaces rules_files */
+	size_t nrules;
+	const char **overrides;    /* -o KEY=VALUE... */
+	size_t noverrides;
+	const char **validate;     /* -V FILE... */
+	size_t nvalidate;
+	const char *replay;        /* --replay FILE, "-" = stdin */
+	const char *capture;       /* --capture FILE */
+	bool dump_events;
+	bool verbose;
+};
+
+/* Load the ruleset from PL with CFG's options, or exit with every problem printed. */
+struct ruleset *load_rules(const struct config *cfg, const struct pathlist *pl);
+
+/* The commands; each returns the process exit status. */
+int validate(const struct config *cfg, const struct pathlist *pl);
+int list_rules(const struct config *cfg, const struct pathlist *pl);
+int list_fields(const struct config *cfg);
+int print_audit_rules(const struct config *cfg, const struct pathlist *pl);
+int run_replay(const struct cli *cli, const struct config *cfg, const struct pathlist *pl);
+
+#endif
