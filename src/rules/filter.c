@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sbuf.h"
 #include "rules/compile.h"
 #include "rules/eval.h"
 #include "rules/expand.h"
@@ -118,20 +119,27 @@ filter_env_add_list(struct filter_env *env, const char *name, const char *const 
 	struct ast_report r = report_for(diags, src, NULL);
 	struct ast_value *v = NULL;
 	struct env_list *l;
+	struct sbuf label = SBUF_INIT;
 	const char *why;
 	int rc = 0;
 
+	/* Messages name the list unless the caller's item label already does. */
+	if (src == NULL || src->item == NULL)
+		sbuf_printf(&label, "list '%s': ", name);
 	if (n > EXPAND_MAX_UNITS) {
-		ast_report(&r, DIAG_ERROR, NULL, "list '%s' has too many items", name);
+		ast_report(&r, DIAG_ERROR, NULL, "%stoo many items", sbuf_str(&label));
+		sbuf_free(&label);
 		return -EINVAL;
 	}
 	v = calloc(n ? n : 1, sizeof(*v));
-	if (v == NULL)
+	if (v == NULL) {
+		sbuf_free(&label);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		why = NULL;
 		if (list_item(env, items[i], &v[i], &why) < 0) {
-			ast_report(&r, DIAG_ERROR, NULL, "list '%s': item %zu: %s", name, i + 1,
+			ast_report(&r, DIAG_ERROR, NULL, "%sitem %zu: %s", sbuf_str(&label), i + 1,
 			           why ? why : "bad item");
 			rc = -EINVAL;
 		}
@@ -139,11 +147,12 @@ filter_env_add_list(struct filter_env *env, const char *name, const char *const 
 	l = arena_zalloc(&env->mem, sizeof(*l));
 	l->name = arena_strdup(&env->mem, name);
 	if (rc == 0 && expand_items(env, &env->mem, name, v, (uint32_t)n, &l->items, &l->n) < 0) {
-		ast_report(&r, DIAG_ERROR, NULL, "list '%s' too large after expansion (limit %u)",
-		           name, EXPAND_MAX_UNITS);
+		ast_report(&r, DIAG_ERROR, NULL, "%stoo large after expansion (limit %u items)",
+		           sbuf_str(&label), EXPAND_MAX_UNITS);
 		rc = -EINVAL;
 	}
 	free(v);
+	sbuf_free(&label);
 	if (rc == 0 && hmap_put(env->lists, name, strlen(name), l) < 0)
 		rc = -ENOMEM;
 	return rc;
@@ -178,13 +187,20 @@ int
 filter_env_add_macro(struct filter_env *env, const char *name, const char *cond,
                      const struct filter_src *src, struct diags *diags)
 {
-	struct ast_report r = report_for(diags, src, cond);
+	struct filter_src msrc = src ? *src : (struct filter_src){ .line = 1, .col = 1 };
+	struct ast_report r = report_for(diags, &msrc, cond);
 	struct arena tmp = ARENA_INIT;
+	struct sbuf label = SBUF_INIT;
 	struct ast_node *root;
 	struct ast_origin *o;
 	struct env_macro *m;
 	int rc;
 
+	/* Messages name the macro unless the caller's item label already does. */
+	if (msrc.item == NULL) {
+		sbuf_printf(&label, "macro '%s'", name);
+		msrc.item = sbuf_str(&label);
+	}
 	if ((rc = parse_text(&r, cond, &tmp, &root)) < 0 ||
 	    (rc = expand_tree(env, &tmp, &root, name, &r)) < 0)
 		goto done;
@@ -192,10 +208,10 @@ filter_env_add_macro(struct filter_env *env, const char *name, const char *cond,
 	o->name = env_strdup(env, name);
 	o->text = env_strdup(env, cond);
 	o->len = r.len;
-	o->file = src ? env_strdup(env, src->file) : NULL;
-	o->line = src && src->line ? src->line : 1;
-	o->col = src && src->col ? src->col : 1;
-	o->item = src ? env_strdup(env, src->item) : NULL;
+	o->file = env_strdup(env, msrc.file);
+	o->line = msrc.line ? msrc.line : 1;
+	o->col = msrc.col ? msrc.col : 1;
+	o->item = env_strdup(env, msrc.item);
 	m = arena_zalloc(&env->mem, sizeof(*m));
 	m->name = o->name;
 	m->ast = ast_copy(root, &env->mem);
@@ -204,6 +220,7 @@ filter_env_add_macro(struct filter_env *env, const char *name, const char *cond,
 	rc = hmap_put(env->macros, name, strlen(name), m);
 done:
 	arena_free(&tmp);
+	sbuf_free(&label);
 	return rc;
 }
 

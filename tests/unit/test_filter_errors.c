@@ -384,9 +384,10 @@ test_definition_errors(void **state)
 	assert_int_equal(filter_env_new(&env), 0);
 	/* A macro sees only earlier definitions: itself and later ones are undefined. */
 	expect_def_error(env, true, "a", "a and proc.name = x", NULL, 0,
-	                 "m.yaml:3:14: error: undefined macro 'a' (a macro cannot refer to itself)");
+	                 "m.yaml:3:14: error: macro 'a': undefined macro 'a' (a macro cannot "
+	                 "refer to itself)");
 	expect_def_error(env, true, "m1", "proc.name = x or m2", NULL, 0,
-	                 "m.yaml:3:31: error: undefined macro 'm2'");
+	                 "m.yaml:3:31: error: macro 'm1': undefined macro 'm2'");
 	assert_false(filter_env_has_macro(env, "m1"));
 	define(env, "m2", "proc.name = bash");
 	define(env, "m1", "proc.name = x or m2");
@@ -395,7 +396,8 @@ test_definition_errors(void **state)
 	assert_true(eval_env(env, "m2", EV_EXEC));
 	define(env, "m2", "m2 and proc.pid = 1");    /* the earlier m2 is not visible either */
 	expect_def_error(env, true, "bad", "proc.name = ", NULL, 0,
-	                 "m.yaml:3:26: error: expected a value after '=', found end of condition");
+	                 "m.yaml:3:26: error: macro 'bad': expected a value after '=', found end of "
+	                 "condition");
 	expect_def_error(env, false, "l", NULL, unterminated, 2,
 	                 "m.yaml:3:14: error: list 'l': item 2: unterminated string");
 	expect_def_error(env, false, "l", NULL, junk, 1,
@@ -403,6 +405,17 @@ test_definition_errors(void **state)
 	expect_def_error(env, false, "l", NULL, badutf, 1,
 	                 "m.yaml:3:14: error: list 'l': item 1: invalid UTF-8");
 	assert_false(filter_env_has_list(env, "l"));
+	/* With an item label from the caller the list is not named twice. */
+	static const struct filter_src lsrc = {
+		.file = "l.yaml", .line = 7, .col = 3, .item = "list 'l'",
+	};
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(filter_env_add_list(env, "l", junk, 1, &lsrc, &d), -EINVAL);
+	char *s = diag_format(&d.v[0]);
+	assert_string_equal(s, "l.yaml:7:3: error: list 'l': item 1: text after the closing "
+	                       "quote");
+	free(s);
+	diags_free(&d);
 	filter_env_free(env);
 }
 
