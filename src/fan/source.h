@@ -1,0 +1,55 @@
+/* source.h - the live fanotify source: file access as events.
+ * Notification class only (never permission events).  At open the kernel's features are
+ * probed and logged: FAN_REPORT_DFID_NAME | FAN_REPORT_FID (+ FAN_REPORT_TARGET_FID,
+ * FAN_REPORT_PIDFD where present) with FAN_UNLIMITED_QUEUE, else fd mode with mount marks.
+ * Marks come from the rules' paths (filter_paths()/ruleset_paths()): a named file or directory
+ * gets an inode/directory mark with FAN_EVENT_ON_CHILD (open, access, modify, close_write,
+ * attrib, open_exec on children; create, delete, moves in the directory); a prefix ("startswith
+ * /etc/") marks the directory tree below it up to a bound; a rule that needs everything gets a
+ * filesystem mark, with a warning.  Paths are resolved with open_by_handle_at(O_PATH) against a
+ * mount fd; a deleted file keeps its name through parent handle + name.  Our own events are
+ * dropped.  FAN_Q_OVERFLOW becomes an EVT_internal event (see audit/source.h). */
+#ifndef SHIKRA_FAN_SOURCE_H
+#define SHIKRA_FAN_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event/event.h"
+#include "rules/filter.h"
+
+struct fan_path {
+	const char *path;
+	enum filter_path_kind kind;
+};
+
+struct fan_source_config {
+	const struct fan_path *paths;
+	size_t npaths;
+	bool unbounded;                    /* some rule needs every file: filesystem marks */
+	uint32_t max_dir_marks;            /* bound for recursive prefixes; 0 = 4096 */
+};
+
+struct fan_source_stats {
+	bool fid_mode;                     /* FID/DFID_NAME reporting in use */
+	uint32_t marks;
+	uint64_t events;
+	uint64_t overflows;
+	uint64_t unresolved;               /* handles that no longer decode */
+	uint64_t truncated;                /* malformed or short records */
+};
+
+struct fan_source;
+
+int  fan_source_open(const struct fan_source_config *cfg, event_fn *sink, void *arg,
+                     struct fan_source **out);
+int  fan_source_fd(const struct fan_source *s);
+/* Read at most BUDGET events: 0 (drained), 1 (more to read), or -errno. */
+int  fan_source_read(struct fan_source *s, unsigned budget);
+/* Replace the marks after a reload.  0 or -errno. */
+int  fan_source_set_paths(struct fan_source *s, const struct fan_source_config *cfg);
+void fan_source_close(struct fan_source *s);           /* NULL-safe; the marks go with the fd */
+const struct fan_source_stats *fan_source_stats(const struct fan_source *s);
+
+#endif
