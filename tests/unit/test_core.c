@@ -16,6 +16,9 @@
 #include "core/arena.h"
 #include "core/diag.h"
 #include "core/pathlist.h"
+#include "core/notify.h"
+#include <sys/socket.h>
+#include <sys/un.h>
 #include "core/sbuf.h"
 #include "core/strnum.h"
 
@@ -186,6 +189,30 @@ test_pathlist_expands_directories_sorted(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* The systemd notification reaches a datagram socket named by NOTIFY_SOCKET. */
+static void
+test_notify_datagram(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[64] = { 0 };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	unsetenv("NOTIFY_SOCKET");
+	assert_int_equal(notify_send("READY=1"), 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/shikra-notify-%d", (int)getpid());
+	unlink(sa.sun_path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+	assert_int_equal(notify_send("READY=1"), 1);
+	assert_int_equal(recv(fd, buf, sizeof(buf) - 1, 0), 7);
+	assert_string_equal(buf, "READY=1");
+	setenv("NOTIFY_SOCKET", "relative/path", 1);
+	assert_int_equal(notify_send("READY=1"), -EINVAL);
+	unsetenv("NOTIFY_SOCKET");
+	close(fd);
+	unlink(sa.sun_path);
+}
+
 int
 main(void)
 {
@@ -198,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_diags_collects_and_formats),
 		cmocka_unit_test(test_diags_bounded),
 		cmocka_unit_test(test_pathlist_expands_directories_sorted),
+		cmocka_unit_test(test_notify_datagram),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
