@@ -5,7 +5,9 @@
  * must list itself (-L text and JSON), report its event types and paths, and match a few
  * hand-built events (execve, connect, openat and a fanotify open) whose strings hold control
  * characters and invalid UTF-8; each alert's output is rendered as text, which must be one
- * line of printable bytes, and as JSON fields, which jansson must be able to print. */
+ * line of printable bytes, and as JSON fields, which jansson must be able to print.  Every
+ * alert also goes through outputs_alert() in Falco's JSON form to a second memfd, whose
+ * lines must each parse as one JSON object with a string "output". */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/sbuf.h"
+#include "output/output.h"
 #include "rules/ruleset.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -83,6 +86,59 @@ check_line(const struct sbuf *b)
 		CHECK((unsigned char)b->buf[i] >= 0x20 && b->buf[i] != 0x7f);
 }
 
+struct sinkfile {
+	int fd;
+	char path[64];
+	struct outputs *out;
+};
+
+/* A JSON alert sink writing to a memfd, opened once. */
+static struct sinkfile *
+sinkfile(void)
+{
+	static struct sinkfile sf = { .fd = -1 };
+
+	if (sf.fd >= 0)
+		return &sf;
+	sf.fd = memfd_create("fuzz_rules.alerts", MFD_CLOEXEC);
+	CHECK(sf.fd >= 0);
+	snprintf(sf.path, sizeof(sf.path), "/proc/self/fd/%d", sf.fd);
+	struct output_config cfg = {
+		.json_output = true, .json_include_output_property = true,
+		.json_include_tags_property = true, .hostname = "fuzz", .file_enabled = true,
+		.file_name = sf.path, .file_keep_alive = true,
+	};
+	CHECK(outputs_new(&cfg, &sf.out) == 0);
+	return &sf;
+}
+
+/* Every line the sink got since the counter stood at BEFORE is one JSON alert; then empty
+ * the file for the next input. */
+static void
+check_alerts(struct sinkfile *sf, uint64_t before)
+{
+	off_t len = lseek(sf->fd, 0, SEEK_END);
+	char *buf = malloc((size_t)len + 1);
+	size_t lines = 0;
+
+	CHECK(len >= 0 && buf != NULL);
+	CHECK(pread(sf->fd, buf, (size_t)len, 0) == (ssize_t)len);
+	for (char *p = buf, *nl; p < buf + len; p = nl + 1, lines++) {
+		json_error_t err;
+		nl = memchr(p, '\n', (size_t)(buf + len - p));
+		CHECK(nl != NULL);
+		json_t *j = json_loadb(p, (size_t)(nl - p), 0, &err);
+		CHECK(j != NULL && json_is_string(json_object_get(j, "output")));
+		CHECK(json_is_integer(json_object_get(json_object_get(j, "output_fields"),
+		                                      "evt.time")));
+		json_decref(j);
+	}
+	CHECK(lines == outputs_stats(sf->out)->alerts - before);
+	CHECK(outputs_stats(sf->out)->write_errors == 0);
+	free(buf);
+	CHECK(ftruncate(sf->fd, 0) == 0);
+}
+
 static void
 on_match(const struct rule *r, const struct event *ev, void *arg)
 {
@@ -100,6 +156,7 @@ on_match(const struct rule *r, const struct event *ev, void *arg)
 	free(s);
 	json_decref(fields);
 	sbuf_free(&text);
+	outputs_alert(sinkfile()->out, r, ev, scratch);
 }
 
 static void
@@ -151,6 +208,7 @@ static void
 check_matching(const struct ruleset *rs)
 {
 	struct arena scratch = ARENA_INIT;
+	uint64_t before = outputs_stats(sinkfile()->out)->alerts;
 
 	for (int k = 0; k < NEVENTS; k++) {
 		struct event *ev = make_event(k);
@@ -158,6 +216,7 @@ check_matching(const struct ruleset *rs)
 		arena_free(&scratch);
 		event_free(ev);
 	}
+	check_alerts(sinkfile(), before);
 }
 
 int

@@ -595,10 +595,12 @@ test_hostile_strings(void **state)
 	unlink(f->path);
 
 	cfg.json_output = true;
+	cfg.hostname = "bad\xffhost";		/* anyone with CAP_SYS_ADMIN may set one */
 	assert_int_equal(outputs_new(&cfg, &o), 0);
 	alert(f, o, ev);
 	outputs_free(o);
 	json_t *j = read_json_line(f->path);	/* one line, valid JSON (so valid UTF-8) */
+	assert_string_equal(json_string_value(json_object_get(j, "hostname")), "bad\\xffhost");
 	const char *out = json_string_value(json_object_get(j, "output"));
 	assert_non_null(out);
 	assert_null(strchr(out, '\n'));
