@@ -140,6 +140,29 @@ outputs_dispatch(struct outputs *o, enum priority p)
 	}
 }
 
+/* A JSON string for LEN bytes of S.  jansson refuses invalid UTF-8, and the text line
+ * passes bytes >= 0x80 through, so a process or file name that is not UTF-8 would silently
+ * drop the member; such a string is written with every byte >= 0x80 as the text \xNN. */
+static json_t *
+json_text(const char *s, size_t len)
+{
+	json_t *j = json_stringn(s, len);
+	struct sbuf tmp = SBUF_INIT;
+
+	if (j != NULL)
+		return j;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80)
+			sbuf_putc(&tmp, (char)c);
+		else
+			sbuf_printf(&tmp, "\\x%02x", c);
+	}
+	j = json_stringn(sbuf_str(&tmp), tmp.len);
+	sbuf_free(&tmp);
+	return j;
+}
+
 /* Build o->line from the text form in o->text: as is, or wrapped in Falco's JSON. */
 static void
 outputs_finish(struct outputs *o, enum priority p, const char *rule, const char *source,
@@ -153,9 +176,9 @@ outputs_finish(struct outputs *o, enum priority p, const char *rule, const char 
 	}
 	json_t *j = json_object();
 	struct sbuf t = SBUF_INIT;
-	json_object_set_new(j, "hostname", json_string(o->hostname));
+	json_object_set_new(j, "hostname", json_text(o->hostname, strlen(o->hostname)));
 	if (o->cfg.json_include_output_property)
-		json_object_set_new(j, "output", json_stringn(o->text.buf, o->text.len));
+		json_object_set_new(j, "output", json_text(o->text.buf, o->text.len));
 	json_object_set_new(j, "output_fields", fields ? fields : json_object());
 	json_object_set_new(j, "priority", json_string(priority_name(p)));
 	json_object_set_new(j, "rule", json_string(rule));
@@ -194,11 +217,14 @@ outputs_alert(struct outputs *o, const struct rule *r, const struct event *ev,
 	outputs_prefix(o, r->priority, ev->ts_ns);
 	template_render(r->output, ev, scratch, &o->text);
 	if (o->cfg.json_output) {
+		json_int_t ns = ev->ts_ns > INT64_MAX ? INT64_MAX : (json_int_t)ev->ts_ns;
 		fields = json_object();
-		/* Falco puts the event time first in output_fields, as an integer in ns. */
-		json_object_set_new(fields, "evt.time",
-		    json_integer(ev->ts_ns > INT64_MAX ? INT64_MAX : (json_int_t)ev->ts_ns));
+		/* Falco puts the event time first in output_fields, as an integer in ns, even when
+		 * the template prints %evt.time as text: set it again after the template's fields
+		 * (a replaced member keeps its place). */
+		json_object_set_new(fields, "evt.time", json_integer(ns));
 		template_fields_json(r->output, ev, scratch, fields);
+		json_object_set_new(fields, "evt.time", json_integer(ns));
 	}
 	outputs_finish(o, r->priority, r->name, r->source ? r->source : "syscall", r->tags,
 	    r->ntags, fields, ev->ts_ns);

@@ -143,11 +143,20 @@ program_spawn(struct sink *s)
 		return -err;
 	}
 	if (pid == 0) {
+		sigset_t none;
+		/* Ignored signals and the blocked mask survive exec: give the program the
+		 * defaults, not the SIGPIPE we ignore and the signals we take by signalfd. */
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(fds[0], STDIN_FILENO);
 		execl("/bin/sh", "sh", "-c", s->path, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[0]);
+	/* Never wait for a slow program: a full pipe fails the write with EAGAIN, and the
+	 * alert is dropped (a line up to PIPE_BUF bytes is written whole or not at all). */
+	fcntl(fds[1], F_SETFL, O_NONBLOCK);
 	s->fd = fds[1];
 	s->pid = pid;
 	return 0;
@@ -184,8 +193,10 @@ program_write(struct sink *s, const char *line, size_t len, enum priority p)
 	if (s->fd < 0 && (rc = program_spawn(s)) < 0)
 		return rc;
 	rc = write_line(s->fd, line, len);
-	if (rc < 0 || !s->keep_alive)
-		program_reap(s);	/* one program per alert, as Falco does without keep_alive */
+	/* One program per alert, as Falco does without keep_alive.  A full pipe only drops
+	 * this alert; any other failure (EPIPE: the program is gone) restarts the program. */
+	if ((rc < 0 && rc != -EAGAIN) || !s->keep_alive)
+		program_reap(s);
 	return rc;
 }
 

@@ -166,6 +166,10 @@ loader_add_rule(struct loader *ld, const char *name)
 
 /* --- messages and typed access to an item's keys -------------------------------------- */
 
+static void item_vreport(struct loader_item *it, enum diag_severity sev,
+                         const struct yamldoc_node *at, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 static void
 item_vreport(struct loader_item *it, enum diag_severity sev, const struct yamldoc_node *at,
              const char *fmt, va_list ap)

@@ -1,9 +1,11 @@
 /* fuzz_filter.c - fuzz the condition pipeline (rules/filter.h).
  * The input is split at NUL bytes: every part but the last is a definition (a part starting
  * with "L:" is list l<i> with comma-separated items, any other part is macro m<i>), the last
- * part is the condition.  A compiled filter must print a condition that compiles, without any
- * environment, to the same text and to a filter giving the same results on a few events; its
- * type set, paths and fields must be callable.  Any failure must leave an error in the diags. */
+ * part is the condition.  Lists shells and nested and macros spawned and sh_spawned are
+ * predefined.  The events are an execve, an openat, a connect and a fanotify open.  A compiled
+ * filter must print a condition that compiles, without any environment, to the same text and
+ * to a filter giving the same results on those events; its type set, paths and fields must
+ * be callable.  Any failure must leave an error in the diags. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -18,7 +20,7 @@
 #include "tests/fuzz/fuzz.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
-#define NEVENTS 3
+#define NEVENTS 4
 
 static struct event *
 make_event(int k)
@@ -34,7 +36,8 @@ make_event(int k)
 	p->parent = parent;
 	p->ppid = 1;
 	p->uid = p->euid = 0;
-	ev = event_new(k == 0 ? EVT_execve : k == 1 ? EVT_openat : EVT_connect, EVS_AUDIT);
+	ev = event_new(k == 0 ? EVT_execve : k == 1 ? EVT_openat : k == 2 ? EVT_connect : EVT_open,
+	               k == 3 ? EVS_FANOTIFY : EVS_AUDIT);
 	ev->proc = p;
 	ev->pid = ev->tid = 1234;
 	ev->res = 3;
@@ -42,6 +45,10 @@ make_event(int k)
 	if (k == 1) {
 		ev->file.path = event_strdup(ev, "/etc/shadow");
 		event_set_arg(ev, "flags", "O_RDONLY", 0);
+	} else if (k == 3) {
+		/* A fanotify open: the kernel reported a read-only open, nothing else. */
+		ev->file.path = event_strdup(ev, "/etc/pass\xffwd\n");
+		event_set_arg(ev, "flags", NULL, 0);
 	} else if (k == 2) {
 		ev->net.domain = AF_INET;
 		ev->net.remote.family = AF_INET;
@@ -95,8 +102,11 @@ exercise(const struct filter *f, struct event *const *evs)
 	CHECK(!(unbounded && npaths));
 	for (int k = 0; k < NEVENTS; k++) {
 		bool r = filter_eval(f, evs[k], &scratch);
-		/* A matching event's type must be in the type set. */
-		CHECK(!r || evtset_has(&types, evs[k]->type));
+		/* A matching event's type must be in the type set (a fanotify open may also be
+		 * matched as openat/openat2, as the ruleset's index does). */
+		CHECK(!r || evtset_has(&types, evs[k]->type) ||
+		      (evs[k]->source == EVS_FANOTIFY && (evtset_has(&types, EVT_openat) ||
+		                                           evtset_has(&types, EVT_openat2))));
 		results |= (unsigned)r << k;
 		arena_free(&scratch);
 	}
@@ -148,6 +158,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(filter_env_new(&env) == 0);
 	CHECK(filter_env_add_list(env, "shells", shells, 2, NULL, &d) == 0);
 	CHECK(filter_env_add_list(env, "nested", nested, 3, NULL, &d) == 0);
+	CHECK(filter_env_add_macro(env, "spawned", "evt.type in (execve, execveat)", NULL, &d) == 0);
+	CHECK(filter_env_add_macro(env, "sh_spawned", "spawned and proc.name in (shells)", NULL,
+	                           &d) == 0);
 	for (char *end; (end = memchr(part, '\0', size - (size_t)(part - buf))) != NULL &&
 	                end < buf + size; part = end + 1, i++) {
 		snprintf(name, sizeof(name), "%c%d", part[0] == 'L' && part[1] == ':' ? 'l' : 'm', i);
