@@ -251,9 +251,8 @@ b64_decode(struct fvalue *v, struct arena *scratch)
 	return true;
 }
 
-/* Apply transformer XF to V in place; false drops the value. */
-static bool
-apply_xf(uint8_t xf, struct fvalue *v, struct arena *scratch)
+bool
+eval_xform(uint8_t xf, struct fvalue *v, struct arena *scratch)
 {
 	if (v->type != FT_STRING)
 		return false;
@@ -296,7 +295,7 @@ extract(const struct chk_operand *o, const struct event *ev, struct arena *scrat
 	for (uint8_t x = 0; x < o->nxf; x++) {
 		uint32_t k = 0;
 		for (uint32_t i = 0; i < n; i++)
-			if (apply_xf(o->xf[x], &out[i], scratch))
+			if (eval_xform(o->xf[x], &out[i], scratch))
 				out[k++] = out[i];
 		n = k;
 	}

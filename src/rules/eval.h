@@ -14,4 +14,9 @@
 
 bool eval_chk(const struct chk *c, const struct event *ev, struct arena *scratch);
 
+/* Apply transformer XF (enum ast_xform) to V in place, new strings in SCRATCH.  False drops
+ * the value (a transformer on a non-string, or b64 of invalid input).  Output templates use
+ * it too, so conditions and outputs transform alike. */
+bool eval_xform(uint8_t xf, struct fvalue *v, struct arena *scratch);
+
 #endif

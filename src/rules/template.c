@@ -4,6 +4,8 @@
  *     %FIELD            FIELD is a field name with an optional [ARG] ("proc.aname[2]",
  *                       "evt.arg.flags", "container.mount.dest[/proc*]")
  *     %NFIELD           N decimal digits: pad on the right to N bytes, or cut to N
+ *     %XF(FIELD)        a transformer (tolower, toupper, b64, basename, len), nestable:
+ *                       %tolower(basename(fd.name)); the JSON key is the text as written
  *     %%                a literal '%'
  * A leading '*' (Falco's marker for "no time/priority prefix") is accepted and dropped.
  * %container.info is not a field but a placeholder older Falco rules use; like Falco without
@@ -16,6 +18,8 @@
 #include <string.h>
 
 #include "core/strnum.h"
+#include "rules/ast.h"
+#include "rules/eval.h"
 #include "rules/fields.h"
 #include "rules/template.h"
 
@@ -28,6 +32,8 @@ struct segment {
 	size_t len;
 	struct field_ref ref;       /* def == NULL for literals */
 	uint32_t width;             /* 0 = as is */
+	uint8_t nxf;                /* transformers, innermost first */
+	uint8_t xf[AST_MAX_XFORMS];
 };
 
 struct template {
@@ -100,6 +106,47 @@ template_container_info(struct template *t)
 	return rc;
 }
 
+static int template_field(struct template *t, const char *text, size_t *pos,
+                          const struct filter_src *src, struct diags *diags);
+
+/* %XF(...(FIELD)...): the field starts at INNER after NXF transformer names; each must be
+ * closed by its ')'.  The segment's text (its JSON key) is the whole expression. */
+static int
+template_xform_field(struct template *t, const char *text, size_t *pos, size_t inner,
+                     const uint8_t *xf, size_t nxf, const struct filter_src *src,
+                     struct diags *diags)
+{
+	size_t start = *pos, end = inner;
+	int rc = template_field(t, text, &end, src, diags);
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < nxf; i++, end++) {
+		if (text[end] != ')') {
+			diags_add(diags, DIAG_ERROR, src->file, src->line, src->col + (unsigned)end,
+			    "%s%soutput: expected ')' after the transformer's field",
+			    src->item ? src->item : "", src->item ? ": " : "");
+			t->n--;
+			free(t->seg[t->n].text);
+			field_ref_clear(&t->seg[t->n].ref);
+			*pos = end;
+			return -EINVAL;
+		}
+	}
+	struct segment *seg = &t->seg[t->n - 1];
+	char *whole = strndup(text + start, end - start);
+	if (whole == NULL)
+		return -ENOMEM;
+	free(seg->text);
+	seg->text = whole;
+	seg->len = end - start;
+	for (size_t i = 0; i < nxf; i++)
+		seg->xf[i] = xf[nxf - 1 - i];	/* written outermost first, applied innermost first */
+	seg->nxf = (uint8_t)nxf;
+	*pos = end;
+	return 0;
+}
+
 /* Parse the field reference after '%' at TEXT[*POS]; append it as a segment. */
 static int
 template_field(struct template *t, const char *text, size_t *pos, const struct filter_src *src,
@@ -113,6 +160,22 @@ template_field(struct template *t, const char *text, size_t *pos, const struct f
 		p++;
 	if (p > start && strnum_u64(text + start, p - start, 10, TEMPLATE_MAX_WIDTH, &width) < 0)
 		why = "field width too large";
+	uint8_t xf[AST_MAX_XFORMS];
+	size_t nxf = 0, inner = p;
+
+	/* Transformers: NAME( ... ) around the field, outermost first as written. */
+	for (;;) {
+		size_t n = 0;
+		while (text[inner + n] >= 'a' && text[inner + n] <= 'z')
+			n++;
+		int x = text[inner + n] == '(' ? ast_xform_lookup(text + inner, (uint32_t)n) : -1;
+		if (x < 0 || nxf == AST_MAX_XFORMS)
+			break;
+		xf[nxf++] = (uint8_t)x;
+		inner += n + 1;
+	}
+	if (nxf > 0)
+		return template_xform_field(t, text, pos, inner, xf, nxf, src, diags);
 	size_t len = field_span(text + p);
 	if (len == strlen(CONTAINER_INFO) && memcmp(text + p, CONTAINER_INFO, len) == 0) {
 		*pos = p + len;
@@ -197,13 +260,30 @@ template_free(struct template *t)
 	free(t);
 }
 
+/* Extract SEG's field from EV and apply its transformers; how many values are left. */
+static uint32_t
+segment_extract(const struct segment *seg, const struct event *ev, struct arena *scratch,
+                struct fvalue *v)
+{
+	uint32_t n = field_extract(&seg->ref, ev, scratch, v, FIELD_MAX_VALUES);
+
+	for (uint8_t x = 0; x < seg->nxf; x++) {
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < n; i++)
+			if (eval_xform(seg->xf[x], &v[i], scratch))
+				v[k++] = v[i];
+		n = k;
+	}
+	return n;
+}
+
 /* Render one field's values (several for multi-valued fields, comma-separated) into RAW. */
 static void
 segment_value(const struct segment *seg, const struct event *ev, struct arena *scratch,
               struct sbuf *raw)
 {
 	struct fvalue v[FIELD_MAX_VALUES];
-	uint32_t n = field_extract(&seg->ref, ev, scratch, v, FIELD_MAX_VALUES);
+	uint32_t n = segment_extract(seg, ev, scratch, v);
 
 	if (n == 0)
 		sbuf_puts(raw, NA_TEXT);
@@ -297,7 +377,7 @@ template_fields_json(const struct template *t, const struct event *ev, struct ar
 
 		if (seg->ref.def == NULL)
 			continue;
-		uint32_t n = field_extract(&seg->ref, ev, scratch, v, FIELD_MAX_VALUES);
+		uint32_t n = segment_extract(seg, ev, scratch, v);
 		json_t *val;
 		if (n == 0) {
 			val = json_null();

@@ -1,9 +1,9 @@
 /* template.h - Falco output templates: "Shell spawned (user=%user.name cmd=%proc.cmdline)".
  * A template is compiled once (field names resolved against the field table, with
- * file:line:column problems) and rendered per alert.  Syntax: %field, %field[arg],
- * %evt.arg.flags, %(field) and %(field[arg]) , optional width as %15field... follow Falco: see
- * falco's output formatting docs; transformers such as %tolower(proc.name) where Falco
- * accepts them.  A value the event cannot supply renders as <NA> in text and null in JSON. */
+ * file:line:column problems) and rendered per alert.  Syntax (template.c has the details):
+ * %field, %field[arg], %evt.arg.flags, a width as in %15proc.name, transformers as in
+ * %tolower(proc.name) or %basename(fd.name), and %container.info.  A value the event cannot
+ * supply renders as <NA> in text and null in JSON. */
 #ifndef SHIKRA_TEMPLATE_H
 #define SHIKRA_TEMPLATE_H
 

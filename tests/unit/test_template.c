@@ -69,6 +69,9 @@ test_render_fields_literals_and_na(void **state)
 	check_render("no fields at all", ev, "no fields at all");
 	check_render("", ev, "");
 	check_render("x (%container.info) y", ev, "x (container_id=host container_name=host) y");
+	check_render("%toupper(proc.name)!", ev, "EVIL!");
+	check_render("[%basename(proc.exepath)] %len(proc.name)", ev, "[evil] 4");
+	check_render("%tolower(toupper(proc.name)).", ev, "evil.");
 	event_free(ev);
 }
 
@@ -143,6 +146,13 @@ test_errors_have_positions_and_all_are_reported(void **state)
 	free(s);
 	assert_int_equal(d.v[1].col, 11 + 27);   /* the field name after the % */
 	assert_non_null(strstr(d.v[2].msg, "must be followed by a field name"));
+	diags_free(&d);
+
+	assert_int_equal(template_compile("%tolower(proc.name x", &src, &t, &d), -EINVAL);
+	assert_non_null(strstr(d.v[0].msg, "expected ')'"));
+	diags_free(&d);
+	assert_int_equal(template_compile("%tolower(nosuch.field)", &src, &t, &d), -EINVAL);
+	assert_non_null(strstr(d.v[0].msg, "unknown field 'nosuch.field'"));
 	diags_free(&d);
 
 	assert_int_equal(template_compile("%99999proc.name", &src, &t, &d), -EINVAL);
