@@ -47,12 +47,13 @@ struct fvalue {
 };
 
 /* How a field takes an argument: proc.aname[2], evt.arg.flags / evt.arg[0],
- * container.mount.dest[/proc*], container.label[app]. */
+ * container.mount.dest[/proc*], container.label[app], proc.env[HOME]. */
 enum field_arg {
 	FA_NONE,        /* no argument allowed */
 	FA_INDEX,       /* optional [N], N >= 0 (proc.aname: without it, any ancestor) */
 	FA_KEY,         /* required [KEY] or .KEY (evt.arg.flags, container.label[x]) */
 	FA_INDEX_OR_KEY,/* evt.arg[0] or evt.arg.flags / evt.arg[flags] */
+	FA_OPT_KEY,     /* optional [KEY] (proc.env[HOME]; without it, the whole value) */
 };
 
 struct field_ref;
