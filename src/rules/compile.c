@@ -130,6 +130,21 @@ resolve_operand(struct compiler *c, const struct ast_operand *a, struct chk_oper
 	return 0;
 }
 
+/* Fields that give both ends of a connection as separate values.  Falco compares them
+ * end by end: "fd.ip = X" holds when either end is X, "fd.ip != X" only when neither is
+ * (so "fd.net != 127.0.0.0/8" excludes a connection with a loopback end).  Every other
+ * multi-valued field (proc.aname, ...) holds when any value matches, for != too. */
+static const char *const either_end_fields[] = { "fd.ip", "fd.port", "fd.net" };
+
+static bool
+is_either_end(const struct chk_operand *o)
+{
+	for (size_t i = 0; i < sizeof(either_end_fields) / sizeof(either_end_fields[0]); i++)
+		if (strcmp(o->ref.def->name, either_end_fields[i]) == 0)
+			return true;
+	return false;
+}
+
 /* evt.dir: every event we see is an exit event, so `evt.dir = <` is true and `evt.dir = >`
  * false.  Returns the folded node, or NULL when N is not such a check. */
 static struct chk *
@@ -252,6 +267,7 @@ compile_check(struct compiler *c, const struct ast_node *n)
 	case RHS_LIST:
 		break;
 	}
+	cmp->ne_all = cmp->op == OP_NE && cmp->lhs.nxf == 0 && is_either_end(&cmp->lhs);
 	return compile_constants(c, n, cmp) < 0 ? NULL : k;
 }
 

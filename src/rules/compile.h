@@ -58,6 +58,8 @@ struct chk_cmp {
 	uint32_t nvals;
 	struct hmap *set;           /* in/intersects on strings and numbers; pmatch prefixes */
 	bool has_wild;              /* pmatch: some item in VALS has wildcards */
+	bool ne_all;                /* !=: true only when every value differs (either-end
+	                             * fields fd.ip, fd.port, fd.net, as in Falco) */
 	regex_t *re;                /* regex: the pattern anchored at both ends */
 };
 
