@@ -35,6 +35,13 @@ static inline void evtset_add(struct evtset *s, enum event_type t)
 { s->bits[t / 64] |= UINT64_C(1) << (t % 64); }
 static inline bool evtset_has(const struct evtset *s, enum event_type t)
 { return (s->bits[t / 64] >> (t % 64)) & 1; }
+static inline bool evtset_empty(const struct evtset *s)
+{
+	for (size_t i = 0; i < sizeof(s->bits) / sizeof(s->bits[0]); i++)
+		if (s->bits[i])
+			return false;
+	return true;
+}
 
 struct filter_env;
 struct filter;

@@ -213,6 +213,12 @@ keep_rule(struct build *b, const struct loader_rule *r, const char *item, struct
 		          "%s: the condition places no restriction on evt.type, so the rule is "
 		          "evaluated for every event (slow); add an evt.type test or set "
 		          "warn_evttypes: false", item);
+	/* Falco warns about an empty type set too; here it mostly comes from evt.dir = >. */
+	if (evtset_empty(&k->pub.evttypes) && !k->pub.any_type && r->warn_evttypes)
+		diags_add(b->diags, DIAG_WARNING, r->pos.file, r->pos.line, r->pos.col,
+		          "%s: the condition can match no event type, so the rule never fires "
+		          "(evt.dir = > is always false: audit and fanotify report only completed "
+		          "calls)", item);
 	rs->n++;
 }
 
