@@ -92,6 +92,10 @@ void field_ref_clear(struct field_ref *ref);   /* NULL-safe */
 uint32_t field_extract(const struct field_ref *ref, const struct event *ev,
                        struct arena *scratch, struct fvalue *out, uint32_t max);
 
+/* True when shikra can never supply D: its extractor always answers "not available", so
+ * every comparison on it is false (and its negation true).  The compiler folds them. */
+bool field_never_available(const struct field_def *d);
+
 /* The whole table, for --list-fields.  *N gets the count. */
 const struct field_def *fields_table(size_t *n);
 const char *field_type_name(enum field_type t);     /* "string", "int64", "ipaddr", ... */

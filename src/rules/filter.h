@@ -87,6 +87,12 @@ char *filter_to_string(const struct filter *f);
 /* Every field name F uses (for -L's "fields"), calling FN once per distinct name. */
 void filter_fields(const struct filter *f, void (*fn)(const char *name, void *arg), void *arg);
 
+/* Every field whose comparisons F compiled as false whatever the event, once each:
+ * "evt.dir" for an entry test (evt.dir = >), and the fields shikra can never supply
+ * (field_never_available()). */
+void filter_folded_fields(const struct filter *f, void (*fn)(const char *name, void *arg),
+                          void *arg);
+
 /* What a filter needs from fanotify: the file paths it can match.  FN is called once per path
  * constant compared with a file field (fd.name, fd.directory, fd.filename with a directory
  * context, ...) in a branch that can match a file event.  *UNBOUNDED is set when some such

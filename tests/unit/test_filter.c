@@ -335,6 +335,12 @@ static const struct row corpus[] = {
 	{ "fd.port in (80, 443)", EV_CONNECT, true },
 	{ "fd.sip != 10.1.2.3", EV_CONNECT, true },
 	{ "fd.ip != 10.1.2.3", EV_EXEC, false },
+	/* fields shikra can never supply: false, compiled as such */
+	{ "proc.env icontains HTTP_PROXY", EV_EXEC, false },
+	{ "not proc.env icontains HTTP_PROXY", EV_EXEC, true },
+	{ "proc.env exists", EV_EXEC, false },
+	{ "proc.env[HOME] != /root", EV_EXEC, false },
+	{ "thread.cap_effective contains CAP_SYS_ADMIN or proc.name = bash", EV_EXEC, true },
 	/* transformers and val() */
 	{ "toupper(proc.name) = BASH", EV_EXEC, true },
 	{ "tolower(toupper(proc.name)) = bash", EV_EXEC, true },
