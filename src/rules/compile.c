@@ -130,6 +130,41 @@ resolve_operand(struct compiler *c, const struct ast_operand *a, struct chk_oper
 	return 0;
 }
 
+/* Remember NAME, once, among the fields whose comparisons compiled as false. */
+static void
+note_folded(struct compiler *c, const char *name)
+{
+	struct chk_prog *p = c->prog;
+
+	for (size_t i = 0; i < p->nfolded; i++)
+		if (strcmp(p->folded[i], name) == 0)
+			return;
+	if (p->nfolded == p->capfolded) {
+		size_t cap = p->capfolded ? p->capfolded * 2 : 4;
+		const char **v = realloc(p->folded, sizeof(*v) * cap);
+		if (v == NULL)
+			abort();
+		p->folded = v;
+		p->capfolded = cap;
+	}
+	p->folded[p->nfolded++] = name;
+}
+
+/* Fields that give both ends of a connection as separate values.  Falco compares them
+ * end by end: "fd.ip = X" holds when either end is X, "fd.ip != X" only when neither is
+ * (so "fd.net != 127.0.0.0/8" excludes a connection with a loopback end).  Every other
+ * multi-valued field (proc.aname, ...) holds when any value matches, for != too. */
+static const char *const either_end_fields[] = { "fd.ip", "fd.port", "fd.net" };
+
+static bool
+is_either_end(const struct chk_operand *o)
+{
+	for (size_t i = 0; i < sizeof(either_end_fields) / sizeof(either_end_fields[0]); i++)
+		if (strcmp(o->ref.def->name, either_end_fields[i]) == 0)
+			return true;
+	return false;
+}
+
 /* evt.dir: every event we see is an exit event, so `evt.dir = <` is true and `evt.dir = >`
  * false.  Returns the folded node, or NULL when N is not such a check. */
 static struct chk *
@@ -137,13 +172,14 @@ fold_evt_dir(struct compiler *c, const struct ast_node *n)
 {
 	const struct ast_operand *l = &n->chk.lhs;
 	bool exit_dir = false;
+	const char *name;
 
 	if (l->nxf != 0 || strcmp(l->field, "evt.dir") != 0 || n->chk.rhs == RHS_FIELD)
 		return NULL;
 	if (n->chk.op != OP_EQ && n->chk.op != OP_NE && n->chk.op != OP_IN &&
 	    n->chk.op != OP_INTERSECTS && n->chk.op != OP_EXISTS)
 		return NULL;
-	note_field(c, l->field, l->flen);
+	name = note_field(c, l->field, l->flen);
 	for (uint32_t i = 0; i < n->chk.nvals; i++)
 		if (strcmp(n->chk.vals[i].s, "<") == 0)
 			exit_dir = true;
@@ -151,6 +187,8 @@ fold_evt_dir(struct compiler *c, const struct ast_node *n)
 		exit_dir = true;
 	else if (n->chk.op == OP_NE)
 		exit_dir = !exit_dir;
+	if (!exit_dir)
+		note_folded(c, name);
 	return new_node(c, exit_dir ? CHK_TRUE : CHK_FALSE);
 }
 
@@ -222,6 +260,26 @@ compile_constants(struct compiler *c, const struct ast_node *n, struct chk_cmp *
 	return rc;
 }
 
+/* A comparison on a field shikra can never supply is false whatever the event (eval_cmp()
+ * answers false when a side has no value).  Fold it, so that the event types and paths a
+ * rule needs say so (no audit rule for a syscall only such a rule wants), and remember the
+ * field for the load warning.  K stays tracked, so its parts are still released. */
+static struct chk *
+fold_missing(struct compiler *c, struct chk *k)
+{
+	const struct chk_cmp *cmp = &k->cmp;
+	const struct chk_operand *o = NULL;
+
+	if (field_never_available(cmp->lhs.ref.def))
+		o = &cmp->lhs;
+	else if (cmp->rhs && field_never_available(cmp->rhs->ref.def))
+		o = cmp->rhs;
+	if (o == NULL)
+		return k;
+	note_folded(c, o->name);
+	return new_node(c, CHK_FALSE);
+}
+
 static struct chk *
 compile_check(struct compiler *c, const struct ast_node *n)
 {
@@ -245,14 +303,15 @@ compile_check(struct compiler *c, const struct ast_node *n)
 	}
 	switch (n->chk.rhs) {
 	case RHS_NONE:
-		return k;
+		return fold_missing(c, k);
 	case RHS_FIELD:
-		return compile_rhs_field(c, n, cmp) < 0 ? NULL : k;
+		return compile_rhs_field(c, n, cmp) < 0 ? NULL : fold_missing(c, k);
 	case RHS_VALUE:
 	case RHS_LIST:
 		break;
 	}
-	return compile_constants(c, n, cmp) < 0 ? NULL : k;
+	cmp->ne_all = cmp->op == OP_NE && cmp->lhs.nxf == 0 && is_either_end(&cmp->lhs);
+	return compile_constants(c, n, cmp) < 0 ? NULL : fold_missing(c, k);
 }
 
 static struct chk *compile_node(struct compiler *c, const struct ast_node *n);
@@ -391,6 +450,7 @@ compile_release(struct chk_prog *prog)
 	}
 	free(prog->cmps);
 	free((void *)prog->fields);
+	free((void *)prog->folded);
 	arena_free(&prog->mem);
 	memset(prog, 0, sizeof(*prog));
 }

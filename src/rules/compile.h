@@ -4,8 +4,9 @@
  * parsed once for the field's type: numbers, booleans, IP addresses and networks, hex byte
  * strings, hashed sets for in/intersects/pmatch, compiled regexes.  Type errors (a numeric
  * operator on a string field, a string operator on a number, a malformed constant) are found
- * here, each reported at its position.  Constant subtrees fold (evt.dir = > is false), and
- * nested and/or nodes flatten.  A compiled program owns everything it points to. */
+ * here, each reported at its position.  Constant subtrees fold (evt.dir = > is false, and
+ * so is any comparison on a field shikra can never supply), and nested and/or nodes
+ * flatten.  A compiled program owns everything it points to. */
 #ifndef SHIKRA_COMPILE_H
 #define SHIKRA_COMPILE_H
 
@@ -58,6 +59,8 @@ struct chk_cmp {
 	uint32_t nvals;
 	struct hmap *set;           /* in/intersects on strings and numbers; pmatch prefixes */
 	bool has_wild;              /* pmatch: some item in VALS has wildcards */
+	bool ne_all;                /* !=: true only when every value differs (either-end
+	                             * fields fd.ip, fd.port, fd.net, as in Falco) */
 	regex_t *re;                /* regex: the pattern anchored at both ends */
 };
 
@@ -79,6 +82,9 @@ struct chk_prog {
 	size_t ncmps, capcmps;
 	const char **fields;        /* distinct field names in order of first use (in MEM) */
 	size_t nfields, capfields;
+	const char **folded;        /* those of FIELDS whose comparisons compiled as false:
+	                             * evt.dir (an entry test), fields never available */
+	size_t nfolded, capfolded;
 };
 
 /* Compile the expanded tree ROOT into PROG (zero-initialized by the caller).  Problems go to

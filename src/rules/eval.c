@@ -315,6 +315,13 @@ eval_cmp(const struct chk_cmp *cmp, const struct event *ev, struct arena *scratc
 		return true;
 	if (cmp->rhs && (m = extract(cmp->rhs, ev, scratch, rv)) == 0)
 		return false;
+	if (cmp->ne_all) {
+		/* Either-end fields: != must hold for every end (see compile.c). */
+		for (uint32_t i = 0; i < n; i++)
+			if (!to_const(&lv[i], cmp->cls, &l) || !match_consts(cmp, &l, scratch))
+				return false;
+		return true;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (!to_const(&lv[i], cmp->cls, &l))
 			continue;

@@ -213,6 +213,12 @@ field_ref_clear(struct field_ref *ref)
 	*ref = (struct field_ref){ .def = NULL, .has_arg = false, .index = -1, .key = NULL };
 }
 
+bool
+field_never_available(const struct field_def *d)
+{
+	return d != NULL && d->extract == field_x_na;
+}
+
 uint32_t
 field_extract(const struct field_ref *ref, const struct event *ev, struct arena *scratch,
               struct fvalue *out, uint32_t max)

@@ -47,12 +47,13 @@ struct fvalue {
 };
 
 /* How a field takes an argument: proc.aname[2], evt.arg.flags / evt.arg[0],
- * container.mount.dest[/proc*], container.label[app]. */
+ * container.mount.dest[/proc*], container.label[app], proc.env[HOME]. */
 enum field_arg {
 	FA_NONE,        /* no argument allowed */
 	FA_INDEX,       /* optional [N], N >= 0 (proc.aname: without it, any ancestor) */
 	FA_KEY,         /* required [KEY] or .KEY (evt.arg.flags, container.label[x]) */
 	FA_INDEX_OR_KEY,/* evt.arg[0] or evt.arg.flags / evt.arg[flags] */
+	FA_OPT_KEY,     /* optional [KEY] (proc.env[HOME]; without it, the whole value) */
 };
 
 struct field_ref;
@@ -90,6 +91,10 @@ void field_ref_clear(struct field_ref *ref);   /* NULL-safe */
 /* Extract REF from EV (see field_extract_fn). */
 uint32_t field_extract(const struct field_ref *ref, const struct event *ev,
                        struct arena *scratch, struct fvalue *out, uint32_t max);
+
+/* True when shikra can never supply D: its extractor always answers "not available", so
+ * every comparison on it is false (and its negation true).  The compiler folds them. */
+bool field_never_available(const struct field_def *d);
 
 /* The whole table, for --list-fields.  *N gets the count. */
 const struct field_def *fields_table(size_t *n);

@@ -575,3 +575,11 @@ filter_fields(const struct filter *f, void (*fn)(const char *name, void *arg), v
 	for (size_t i = 0; i < f->prog.nfields; i++)
 		fn(f->prog.fields[i], arg);
 }
+
+void
+filter_folded_fields(const struct filter *f, void (*fn)(const char *name, void *arg),
+                     void *arg)
+{
+	for (size_t i = 0; i < f->prog.nfolded; i++)
+		fn(f->prog.folded[i], arg);
+}

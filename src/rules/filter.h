@@ -35,6 +35,13 @@ static inline void evtset_add(struct evtset *s, enum event_type t)
 { s->bits[t / 64] |= UINT64_C(1) << (t % 64); }
 static inline bool evtset_has(const struct evtset *s, enum event_type t)
 { return (s->bits[t / 64] >> (t % 64)) & 1; }
+static inline bool evtset_empty(const struct evtset *s)
+{
+	for (size_t i = 0; i < sizeof(s->bits) / sizeof(s->bits[0]); i++)
+		if (s->bits[i])
+			return false;
+	return true;
+}
 
 struct filter_env;
 struct filter;
@@ -79,6 +86,12 @@ char *filter_to_string(const struct filter *f);
 
 /* Every field name F uses (for -L's "fields"), calling FN once per distinct name. */
 void filter_fields(const struct filter *f, void (*fn)(const char *name, void *arg), void *arg);
+
+/* Every field whose comparisons F compiled as false whatever the event, once each:
+ * "evt.dir" for an entry test (evt.dir = >), and the fields shikra can never supply
+ * (field_never_available()). */
+void filter_folded_fields(const struct filter *f, void (*fn)(const char *name, void *arg),
+                          void *arg);
 
 /* What a filter needs from fanotify: the file paths it can match.  FN is called once per path
  * constant compared with a file field (fd.name, fd.directory, fd.filename with a directory

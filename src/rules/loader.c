@@ -323,7 +323,8 @@ read_append_flag(struct loader_item *it, bool *append)
 	}
 	if (*append)
 		loader_warn(it, yamldoc_get(it->node, "append"), "'append: true' is deprecated; "
-		            "use 'override' with an 'append' entry (e.g. 'condition: append')");
+		            "use 'override' with an 'append' entry ('%s: append')",
+		            strcmp(it->what, "list") == 0 ? "items" : "condition");
 	return 0;
 }
 

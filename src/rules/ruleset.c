@@ -185,6 +185,45 @@ compile_output(struct build *b, const struct loader_rule *r, const char *item,
 	return rc < 0 ? -ENOENT : 0;
 }
 
+struct folded {
+	bool dir;                   /* an evt.dir = > test */
+	struct sbuf missing;        /* fields never available, comma separated */
+};
+
+static void
+add_folded(const char *name, void *arg)
+{
+	struct folded *fo = arg;
+
+	if (strcmp(name, "evt.dir") == 0)
+		fo->dir = true;
+	else
+		sbuf_printf(&fo->missing, "%s%s", fo->missing.len ? ", " : "", name);
+}
+
+/* Falco warns about an empty type set too.  Here it comes from evt.dir = > and from
+ * comparisons on fields shikra can never supply, which compile as false; say which. */
+static void
+warn_never_fires(struct build *b, const struct loader_rule *r, const char *item,
+                 const struct filter *f)
+{
+	struct folded fo = { .dir = false, .missing = SBUF_INIT };
+	struct sbuf why = SBUF_INIT;
+
+	filter_folded_fields(f, add_folded, &fo);
+	if (fo.dir)
+		sbuf_puts(&why, "evt.dir = > is always false: audit and fanotify report only "
+		          "completed calls");
+	if (fo.missing.len)
+		sbuf_printf(&why, "%sshikra cannot supply %s", why.len ? "; " : "",
+		            sbuf_str(&fo.missing));
+	diags_add(b->diags, DIAG_WARNING, r->pos.file, r->pos.line, r->pos.col,
+	          "%s: the condition can match no event type, so the rule never fires%s%s%s",
+	          item, why.len ? " (" : "", sbuf_str(&why), why.len ? ")" : "");
+	sbuf_free(&why);
+	sbuf_free(&fo.missing);
+}
+
 static void
 keep_rule(struct build *b, const struct loader_rule *r, const char *item, struct filter *f,
           struct template *t)
@@ -213,6 +252,8 @@ keep_rule(struct build *b, const struct loader_rule *r, const char *item, struct
 		          "%s: the condition places no restriction on evt.type, so the rule is "
 		          "evaluated for every event (slow); add an evt.type test or set "
 		          "warn_evttypes: false", item);
+	if (evtset_empty(&k->pub.evttypes) && !k->pub.any_type && r->warn_evttypes)
+		warn_never_fires(b, r, item, f);
 	rs->n++;
 }
 

@@ -7,7 +7,8 @@
 # stderr, then the exit status) with tests/golden/expected/rules/CASE.out.  The cases cover
 # replayed logs turned into alerts (text and Falco JSON), rule listings (-L, text and JSON),
 # validation of good and broken rule files (-V, text and JSON), the audit rules a ruleset
-# needs, rule_matching=first and the priority filter.  --regen rewrites the expectations from
+# needs, rule_matching=first and the priority filter; then the same for a rule file written
+# in the style of Falco's default ruleset, with a local file tuning it.  --regen rewrites the expectations from
 # the binary; review the diff before committing it.
 #
 # SHIKRA and TOP_SRCDIR come from the environment (AM_TESTS_ENVIRONMENT).
@@ -75,6 +76,17 @@ check validate-broken      -V $BROKEN
 check validate-broken-json -V $BROKEN -o json_output=true
 check validate-conditions -V tests/data/rules/compile_broken.yaml
 check audit-rules          -r $R --print-audit-rules
+
+# Falco-style rules (falco_style.yaml, tuned by falco_style_local.yaml): every construct class
+# of Falco's default ruleset loads, compiles and fires as Falco would.
+FS=tests/golden/rules/falco_style.yaml
+FSL=tests/golden/rules/falco_style_local.yaml
+check falco-style-validate    -V $FS $FSL
+check falco-style-list        -r $FS -r $FSL -L
+check falco-style-list-json   -r $FS -r $FSL -L -o json_output=true
+check falco-style-audit-rules -r $FS -r $FSL --print-audit-rules
+check falco-style-alerts      -r $FS -r $FSL --replay $RAW
+check falco-style-alerts-json -r $FS -r $FSL --replay $RAW -o json_output=true -o priority=warning
 
 echo "rules: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

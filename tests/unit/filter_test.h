@@ -24,6 +24,7 @@ struct event *test_event(enum test_event k);
 extern struct filter_env *test_env;
 
 void test_evttypes(void **state);
+void test_folded_fields(void **state);
 void test_paths(void **state);
 void test_syntax_errors(void **state);
 void test_type_errors(void **state);
@@ -34,6 +35,7 @@ void test_limits(void **state);
 
 #define TEST_FILTER_MORE_TESTS \
 	cmocka_unit_test(test_evttypes), \
+	cmocka_unit_test(test_folded_fields), \
 	cmocka_unit_test(test_paths), \
 	cmocka_unit_test(test_syntax_errors), \
 	cmocka_unit_test(test_type_errors), \

@@ -33,7 +33,7 @@ test_lookup_every_name(void **state)
 		assert_non_null(t[i].extract);
 		assert_true(t[i].classes != 0);
 		assert_true(field_type_name(t[i].type)[0] != '\0');
-		if (t[i].arg == FA_KEY || t[i].arg == FA_INDEX_OR_KEY)
+		if (t[i].arg == FA_KEY || t[i].arg == FA_INDEX_OR_KEY || t[i].arg == FA_OPT_KEY)
 			snprintf(buf, sizeof(buf), "%s[k]", t[i].name);
 		else
 			snprintf(buf, sizeof(buf), "%s", t[i].name);
@@ -76,6 +76,16 @@ test_lookup_arguments(void **state)
 	assert_int_equal(field_lookup("container.mount.dest[/proc*]", 28, &ref, &why), 0);
 	assert_string_equal(ref.def->name, "container.mount.dest");
 	assert_string_equal(ref.key, "/proc*");
+	field_ref_clear(&ref);
+
+	/* proc.env takes an optional [NAME]. */
+	assert_int_equal(field_lookup("proc.env", 8, &ref, &why), 0);
+	assert_false(ref.has_arg);
+	assert_null(ref.key);
+	field_ref_clear(&ref);
+	assert_int_equal(field_lookup("proc.env[HOME]", 14, &ref, &why), 0);
+	assert_string_equal(ref.def->name, "proc.env");
+	assert_string_equal(ref.key, "HOME");
 	field_ref_clear(&ref);
 
 	assert_int_equal(field_lookup("container.label.io.k8s/name", 27, &ref, &why), 0);
@@ -148,6 +158,8 @@ test_lookup_rejects(void **state)
 	BAD("evt.rawarg", -EINVAL);
 	BAD("container.label", -EINVAL);
 	BAD("container.label[a[b]", -EINVAL);
+	BAD("proc.env[]", -EINVAL);
+	BAD("proc.env.HOME", -ENOENT);
 	memcpy(longkey, "evt.arg.", 8);
 	memset(longkey + 8, 'k', sizeof(longkey) - 8);
 	check_bad(longkey, sizeof(longkey), -EINVAL);
@@ -176,6 +188,13 @@ static const char *const falco_ruleset_fields[] = {
 	"fd.rport", "fd.ip", "fd.net", "fd.snet", "fd.connected", "fd.name_changed",
 	"container.id", "container.privileged", "container.image.repository",
 	"container.start_ts", "k8s.ns.name",
+	/* and those of its older, complete version (with the sandbox and incubating rules) */
+	"proc.env", "evt.buffer", "proc.vpid", "thread.cap_permitted", "evt.is_open_exec",
+	"evt.arg.uid", "evt.arg.mode", "evt.arg.path", "evt.arg.name", "evt.arg.newpath",
+	"evt.arg.filename", "evt.arg.fd", "fd.cip", "fd.cnet", "fd.rnet", "fd.rip",
+	"fd.cip.name", "fd.lip.name", "fd.rip.name", "fd.sockfamily", "fd.port",
+	"container.mounts", "container.mount.dest[/proc*]", "container.mount.dest[/]",
+	"k8s.pod.name",
 };
 
 static void

@@ -319,6 +319,28 @@ static const struct row corpus[] = {
 	{ "fd.sport in (ports)", EV_CONNECT, true },
 	{ "fd.sport > 1024", EV_CONNECT, false },
 	{ "fd.cport > 1024", EV_CONNECT, true },
+	/* either-end fields: = holds when one end matches, != only when neither does (the
+	 * inbound/outbound macros' "fd.net != 127.0.0.0/8" must reject a loopback end) */
+	{ "fd.ip = 10.1.2.3", EV_CONNECT, true },
+	{ "fd.ip != 10.1.2.3", EV_CONNECT, false },
+	{ "fd.ip != 192.168.1.10", EV_CONNECT, false },
+	{ "fd.ip != 0.0.0.0", EV_CONNECT, true },
+	{ "not fd.ip != 10.1.2.3", EV_CONNECT, true },
+	{ "fd.net != 10.0.0.0/8", EV_CONNECT, false },
+	{ "fd.net != 172.16.0.0/12", EV_CONNECT, true },
+	{ "fd.net != 127.0.0.0/8", EV_MAPPED, false },
+	{ "fd.port != 443", EV_CONNECT, false },
+	{ "fd.port != 40000", EV_CONNECT, false },
+	{ "fd.port != 80", EV_CONNECT, true },
+	{ "fd.port in (80, 443)", EV_CONNECT, true },
+	{ "fd.sip != 10.1.2.3", EV_CONNECT, true },
+	{ "fd.ip != 10.1.2.3", EV_EXEC, false },
+	/* fields shikra can never supply: false, compiled as such */
+	{ "proc.env icontains HTTP_PROXY", EV_EXEC, false },
+	{ "not proc.env icontains HTTP_PROXY", EV_EXEC, true },
+	{ "proc.env exists", EV_EXEC, false },
+	{ "proc.env[HOME] != /root", EV_EXEC, false },
+	{ "thread.cap_effective contains CAP_SYS_ADMIN or proc.name = bash", EV_EXEC, true },
 	/* transformers and val() */
 	{ "toupper(proc.name) = BASH", EV_EXEC, true },
 	{ "tolower(toupper(proc.name)) = bash", EV_EXEC, true },

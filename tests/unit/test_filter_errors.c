@@ -97,6 +97,45 @@ test_evttypes(void **state)
 	check_types("never", ONLY, "");
 	check_types("spawned_shell or (evt.type = connect and fd.sport = 443)", ONLY,
 	            "execve connect");
+	/* A comparison on a field shikra can never supply is false, whatever the operator. */
+	check_types("evt.type = recvfrom and evt.buffer bcontains cafebabe", ONLY, "");
+	check_types("evt.type = init_module and thread.cap_effective exists", ONLY, "");
+	check_types("evt.type = init_module and not thread.cap_effective icontains sys_module",
+	            ONLY, "init_module");
+	check_types("evt.type = execve and (proc.env[HOME] != x or proc.name = bash)", ONLY,
+	            "execve");
+	check_types("evt.type = execve and len(proc.env) > 0", ONLY, "");
+	check_types("evt.type = execve and proc.name = val(proc.sname)", ONLY, "");
+}
+
+static void
+collect_name(const char *name, void *arg)
+{
+	sbuf_printf(arg, "%s;", name);
+}
+
+/* Which fields made comparisons false at compile time, once each, in order. */
+void
+test_folded_fields(void **state)
+{
+	static const struct { const char *cond, *want; } t[] = {
+		{ "proc.name = bash", "" },
+		{ "evt.dir = <", "" },
+		{ "evt.dir = > or proc.env exists or not proc.env = x", "evt.dir;proc.env;" },
+		{ "thread.cap_effective contains A and fd.sip.name = b and evt.dir != <",
+		  "thread.cap_effective;fd.sip.name;evt.dir;" },
+		{ "proc.name = val(proc.sname)", "proc.sname;" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct filter *f = compile_ok(test_env, t[i].cond);
+		struct sbuf b = SBUF_INIT;
+		filter_folded_fields(f, collect_name, &b);
+		if (strcmp(sbuf_str(&b), t[i].want) != 0)
+			fail_msg("%s: got \"%s\"", t[i].cond, sbuf_str(&b));
+		sbuf_free(&b);
+		filter_free(f);
+	}
 }
 
 /* ---- watched paths ---- */

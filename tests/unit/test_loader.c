@@ -225,6 +225,32 @@ test_duplicate_names_later_wins(void **state)
 	diags_free(&d);
 }
 
+/* The deprecated 'append: true' on a list or a macro names the override entry to use. */
+static void
+test_deprecated_append_hints(void **state)
+{
+	struct diags d = DIAGS_INIT;
+	struct loader *ld;
+	char *text;
+
+	ld = load_text("- list: l\n  items: [a]\n"
+	               "- list: l\n  items: ['\"b c\"']\n  append: true\n"
+	               "- macro: m\n  condition: proc.name in (l)\n"
+	               "- macro: m\n  condition: or proc.name = x\n  append: true\n", &d, 0);
+	text = diags_text(&d);
+	assert_string_equal(text,
+		"t.yaml:5:11: warning: list 'l': 'append: true' is deprecated; use 'override' "
+		"with an 'append' entry ('items: append')\n"
+		"t.yaml:10:11: warning: macro 'm': 'append: true' is deprecated; use 'override' "
+		"with an 'append' entry ('condition: append')\n");
+	free(text);
+	assert_int_equal(ld->lists[0].nitems, 2);
+	assert_string_equal(ld->lists[0].items[1], "\"b c\"");
+	assert_string_equal(sbuf_str(&ld->macros[0].cond), "proc.name in (l) or proc.name = x");
+	loader_free(ld);
+	diags_free(&d);
+}
+
 static void
 test_engine_versions(void **state)
 {
@@ -420,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_exceptions_compile_to_and_not),
 		cmocka_unit_test(test_broken_files_golden),
 		cmocka_unit_test(test_duplicate_names_later_wins),
+		cmocka_unit_test(test_deprecated_append_hints),
 		cmocka_unit_test(test_engine_versions),
 		cmocka_unit_test(test_plugins_and_alternatives),
 		cmocka_unit_test(test_override_exceptions),

@@ -332,6 +332,48 @@ test_visibility(void **state)
 	diags_free(&d);
 }
 
+/* A rule whose condition can match no event type (evt.dir = >, a field shikra can never
+ * supply, contradictory types) is kept, never fires, asks nothing of the kernel, and is
+ * reported at load unless warn_evttypes is false. */
+static void
+test_never_matching_rules(void **state)
+{
+	static const char *const files[] = { "never.yaml" };
+	struct ruleset *rs;
+	struct diags d = DIAGS_INIT;
+	struct event *ev = exec_event("strace", "bash");
+	struct evtset types;
+	struct seen s;
+	bool any;
+	char *text;
+
+	assert_int_equal(load(files, 1, PRIO_DEBUG, RULE_MATCHING_ALL, &rs, &d), 0);
+	text = diags_text(&d);
+	assert_string_equal(text,
+		"never.yaml:4:3: warning: rule 'Entry only': the condition can match no event "
+		"type, so the rule never fires (evt.dir = > is always false: audit and fanotify "
+		"report only completed calls)\n"
+		"never.yaml:17:3: warning: rule 'Two types at once': the condition can match no "
+		"event type, so the rule never fires\n"
+		"never.yaml:23:3: warning: rule 'Capability needed': the condition can match no "
+		"event type, so the rule never fires (shikra cannot supply thread.cap_effective)\n");
+	free(text);
+	assert_int_equal(ruleset_count(rs), 5);
+	assert_false(find(rs, "Entry only")->any_type);
+	ruleset_evttypes(rs, &types, &any);
+	assert_false(any);
+	assert_true(evtset_has(&types, EVT_ptrace));
+	assert_false(evtset_has(&types, EVT_open));
+	assert_false(evtset_has(&types, EVT_init_module));     /* no audit rule for it */
+	ev->type = EVT_ptrace;
+	ev->name = "ptrace";
+	assert_int_equal(event_set_arg(ev, "request", "PTRACE_ATTACH", 16), 0);
+	assert_string_equal(match(rs, ev, &s), "Exit side");
+	event_free(ev);
+	ruleset_free(rs);
+	diags_free(&d);
+}
+
 static void
 test_compile_errors_golden(void **state)
 {
@@ -416,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_matching_all_first_and_hits),
 		cmocka_unit_test(test_type_index_skips_other_types),
 		cmocka_unit_test(test_visibility),
+		cmocka_unit_test(test_never_matching_rules),
 		cmocka_unit_test(test_compile_errors_golden),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_audit_rules_from_ruleset),
