@@ -6,9 +6,9 @@
  * duplicates.  Forged datagrams are dropped.  Someone else trying to own audit, deleting our
  * rules or switching audit off becomes an internal event.  Multicast: with Debian's auditd
  * owning audit and our printed rules loaded into it, events still arrive and nothing of
- * auditd's is touched.  Floods: with a tiny backlog and a reader that does not read, the
- * loss is reported with its count; with a reader that keeps up, every event arrives or is
- * reported lost.  Every test ends in live_restore(), checked by the teardown. */
+ * auditd's is touched.  A reload replaces the rules without a gap or duplicates and without
+ * taking our own removals for someone else's.  Floods are in test_audit_flood.c.  Every test
+ * ends in live_restore(), checked by the teardown. */
 #include "config.h"
 
 #include <errno.h>
@@ -466,114 +466,37 @@ test_multicast_next_to_auditd(void **state)
 	assert_int_equal(st.pid, 0);
 }
 
-/* --- floods -------------------------------------------------------------------------------- */
-
-static uint64_t
-kv_u64(const struct event *ev, const char *key)
-{
-	const char *v = event_get_kv(ev, key);
-
-	return v != NULL ? strtoull(v, NULL, 10) : 0;
-}
-
-/* The first internal "Audit events lost" event that carries KEY. */
-static struct event *
-lost_with(const struct collector *c, const char *key)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		const char *r = event_get_kv(c->ev[i], "rule");
-		if (r != NULL && strcmp(r, "Audit events lost") == 0 && event_get_kv(c->ev[i], key))
-			return c->ev[i];
-	}
-	return NULL;
-}
-
-static bool
-has_lost_count(const struct collector *c, void *arg)
-{
-	return lost_with(c, "lost") != NULL;
-}
+/* --- reload -------------------------------------------------------------------------------- */
 
 static void
-test_flood_reports_lost(void **state)
+test_reload_replaces_rules(void **state)
 {
-	static const enum event_type openat_only[] = { EVT_openat };
+	static const enum event_type t1[] = { EVT_execve, EVT_openat };
+	static const enum event_type t2[] = { EVT_execve, EVT_connect };
+	static const enum event_type t3[] = { EVT_execve, EVT_connect, EVT_accept };
 	struct live *l = *state;
-	struct evtset set = types_of(openat_only, 1);
-	struct audit_source_config cfg = {
-		.mode = AUDIT_MODE_UNICAST, .types = &set, .backlog_limit = 64, .rcvbuf = 65536,
-	};
-	const struct audit_source_stats *st;
-	struct event *lost;
-	pid_t c;
+	struct evtset a = types_of(t1, 2), b = types_of(t2, 2), c = types_of(t3, 3);
 
-	assert_int_equal(live_set_backlog_limit(64), 0);
-	l->c.keep_watched = false;
-	assert_int_equal(audit_source_open(&cfg, live_collect, &l->c, &l->src), 0);
-	/* The reader does not read while the child floods. */
-	c = live_openat_child(200000, 3000);
-	live_watch(&l->c, c);
-	assert_int_equal(live_reap(c), 0);
-	assert_true(live_pump(l->src, &l->c, 10000, has_lost_count, NULL));
-	st = audit_source_stats(l->src);
-	lost = lost_with(&l->c, "lost");
-	assert_string_equal(event_get_kv(lost, "priority"), "Critical");
-	assert_true(kv_u64(lost, "lost") > 0);
-	assert_true(kv_u64(lost, "total_lost") >= kv_u64(lost, "lost"));
-	assert_int_equal(kv_u64(lost, "backlog_limit"), 64);
-	print_message("flood (backlog_limit 64, idle reader, 64 KiB socket buffer): %llu events "
-	              "received, first report lost=%llu, socket overruns %llu, ownership lost: "
-	              "%s\n", (unsigned long long)l->c.watched_total,
-	              (unsigned long long)kv_u64(lost, "lost"), (unsigned long long)st->enobufs,
-	              live_find_internal(&l->c, "Audit ownership lost") ? "yes" : "no");
-}
-
-struct count_goal {
-	uint64_t n;
-};
-
-static bool
-got_count(const struct collector *c, void *arg)
-{
-	const struct count_goal *g = arg;
-
-	return c->watched_total >= g->n;
-}
-
-/* A reader that keeps up: every openat arrives, or the loss is reported. */
-static void
-test_throughput_accounts_for_every_event(void **state)
-{
-	static const enum event_type openat_only[] = { EVT_openat };
-	struct live *l = *state;
-	struct evtset set = types_of(openat_only, 1);
-	struct count_goal goal = { 20000 };
-	const struct audit_source_stats *st;
-	uint64_t t0, ms, lost0;
-	bool all;
-	pid_t c;
-
-	l->c.keep_watched = false;
-	open_source(l, AUDIT_MODE_UNICAST, &set);
-	lost0 = audit_source_stats(l->src)->kernel_lost;
-	t0 = live_ms();
-	c = live_openat_child((unsigned)goal.n, 20000);
-	live_watch(&l->c, c);
-	all = live_pump(l->src, &l->c, 30000, got_count, &goal);
-	assert_int_equal(live_reap(c), 0);
-	live_pump(l->src, &l->c, 1500, NULL, NULL);
-	ms = l->c.last_watched_ms - t0;
-	st = audit_source_stats(l->src);
-	print_message("throughput: %llu of %llu openat events of the child in %llu ms (%.0f/s); "
-	              "all processes: %llu events (%.0f/s); kernel lost %llu records, %llu "
-	              "socket overruns\n", (unsigned long long)l->c.watched_total,
-	              (unsigned long long)goal.n, (unsigned long long)ms,
-	              ms ? 1000.0 * (double)l->c.watched_total / (double)ms : 0.0,
-	              (unsigned long long)st->events,
-	              ms ? 1000.0 * (double)st->events / (double)ms : 0.0,
-	              (unsigned long long)(st->kernel_lost - lost0), (unsigned long long)st->enobufs);
-	if (!all)
-		assert_non_null(live_find_internal(&l->c, "Audit events lost"));
+	open_source(l, AUDIT_MODE_UNICAST, &a);
+	assert_int_equal(live_rules_with(""), expected_rules(&a));
+	assert_true(live_rules_with("openat") > 0);
+	assert_int_equal(audit_source_set_types(l->src, &b, false), 0);
+	assert_int_equal(live_rules_with(""), expected_rules(&b));
+	assert_int_equal(rules_excluding(getpid()), expected_rules(&b));
+	assert_int_equal(live_rules_with("openat"), 0);
+	assert_int_equal(audit_source_stats(l->src)->rules_installed, expected_rules(&b));
+	/* The same set again changes nothing; a larger one keeps what it shares. */
+	assert_int_equal(audit_source_set_types(l->src, &b, false), 0);
+	assert_int_equal(live_rules_with(""), expected_rules(&b));
+	assert_int_equal(audit_source_set_types(l->src, &c, false), 0);
+	assert_int_equal(live_rules_with(""), expected_rules(&c));
+	assert_true(live_rules_with("accept") > 0);
+	/* The new rules work, and our own removals are not taken for someone else's. */
+	exec_and_connect(l);
+	live_pump(l->src, &l->c, 1000, NULL, NULL);
+	assert_null(live_find_internal(&l->c, "Audit rules removed"));
+	close_source(l);
+	assert_int_equal(live_rules_with(""), 0);
 }
 
 int
@@ -587,9 +510,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_forged_records_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_others_changes_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multicast_next_to_auditd, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flood_reports_lost, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_throughput_accounts_for_every_event, setup,
-		                                teardown),
+		cmocka_unit_test_setup_teardown(test_reload_replaces_rules, setup, teardown),
 	};
 	int rc = live_begin();
 
