@@ -105,8 +105,11 @@ data_error(struct audit_source *s)
 int
 asrc_register(struct audit_source *s)
 {
-	char buf[MNL_NLMSG_HDRLEN + sizeof(struct audit_status)];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	union {
+		struct nlmsghdr h;
+		char b[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct audit_status))];
+	} buf;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(&buf);
 	struct audit_status st = { .mask = AUDIT_STATUS_PID, .pid = (uint32_t)s->self };
 	int rc;
 

@@ -312,7 +312,7 @@ static void
 forge(int fd, uint32_t portid, uint16_t type, const char *text)
 {
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = portid };
-	char buf[1024];
+	char buf[1024] __attribute__((aligned(8)));
 	struct nlmsghdr *h = (struct nlmsghdr *)buf;
 	size_t len = strlen(text);
 
@@ -371,7 +371,7 @@ contender(void)
 		               .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
 		        .s = { .mask = AUDIT_STATUS_PID, .pid = (uint32_t)getpid() } };
 		struct sockaddr_nl k = { .nl_family = AF_NETLINK };
-		char buf[256];
+		char buf[256] __attribute__((aligned(8)));
 		int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
 		const struct nlmsgerr *e = (const struct nlmsgerr *)(buf + NLMSG_HDRLEN);
 		if (fd < 0 || sendto(fd, &m, sizeof(m), 0, (struct sockaddr *)&k, sizeof(k)) < 0 ||
