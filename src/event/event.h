@@ -14,6 +14,16 @@
 #include "core/arena.h"
 #include "event/proc.h"
 
+/* EVC_INTERNAL: shikra's own messages (EVT_internal, source EVS_INTERNAL), made by the
+ * sources for events the outputs must report like alerts: losses, audit ownership taken or
+ * contested, audit configuration changed by someone else.  They carry no process (pid unset,
+ * proc NULL); ts_ns is when shikra noticed.  Their kv pairs, in this order:
+ *     "rule"      the alert's rule name: "Audit events lost", "Audit ownership taken", ...
+ *     "priority"  a Falco priority name ("Critical", "Warning", ...), for the alert
+ *     "msg"       one human sentence saying what happened and what it means
+ * then zero or more counts, each a decimal number: "lost" (records the kernel dropped since
+ * the last report), "total_lost", "overruns", "backlog", "backlog_limit", "pid" (the other
+ * process involved), ... */
 enum event_class {
 	EVC_EXEC, EVC_PROC, EVC_NET, EVC_NS, EVC_MOUNT, EVC_PTRACE, EVC_MODULE, EVC_BPF,
 	EVC_FILE, EVC_CRED, EVC_FD, EVC_SYSCALL, EVC_RECORD, EVC_INTERNAL,

@@ -1,4 +1,4 @@
-/* auditrules.c - event types -> auditctl lines (see auditrules.h).
+/* auditrules.c - event types -> audit rules, as text and as kernel data (see auditrules.h).
  * Names are checked against libaudit's syscall table of each machine, so an architecture
  * never gets a syscall it lacks (auditctl would refuse the whole rule).  Two habits of
  * auditd users for 32-bit processes are kept:
@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <libaudit.h>
 #include <linux/net.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,52 +65,84 @@ is_syscall_type(enum event_type t)
 	return true;
 }
 
-static void
-push(struct auditrules *ar, struct sbuf *line)
-{
-	char **v = realloc(ar->lines, (ar->n + 1) * sizeof(*v));
+/* --- building the description -------------------------------------------------------------- */
 
-	if (v == NULL)
-		abort();
-	ar->lines = v;
+static void *
+xrealloc(void *p, size_t n, size_t size)
+{
+	void *q = realloc(p, n * size);
+
+	if (q == NULL)
+		abort();	/* as sbuf does: the sizes are bounded by the type table */
+	return q;
+}
+
+static void
+push_line(struct auditrules *ar, struct sbuf *line)
+{
+	ar->lines = xrealloc(ar->lines, ar->n + 1, sizeof(*ar->lines));
 	ar->lines[ar->n++] = sbuf_steal(line);
+}
+
+/* Add rule R (taking its syscall array) and its line. */
+static void
+push_rule(struct auditrules *ar, struct auditrule *r)
+{
+	struct sbuf line = SBUF_INIT;
+
+	auditrule_format(r, &line);
+	push_line(ar, &line);
+	ar->rules = xrealloc(ar->rules, ar->nrules + 1, sizeof(*ar->rules));
+	ar->rules[ar->nrules++] = *r;
+}
+
+static void
+add_syscall(struct auditrule *r, const char *name, int nr)
+{
+	r->syscalls = xrealloc(r->syscalls, r->nsyscalls + 1, sizeof(*r->syscalls));
+	r->syscalls[r->nsyscalls++] = (struct auditrule_syscall){ .name = name, .nr = nr };
+}
+
+/* Add type T's syscall, and its legacy 32-bit twins, if MACH has them; else name T in
+ * MISSING. */
+static void
+add_type(struct auditrule *r, enum event_type t, struct sbuf *missing)
+{
+	const char *name = event_type_name(t);
+	int nr = audit_name_to_syscall(name, r->mach);
+
+	if (nr >= 0)
+		add_syscall(r, name, nr);
+	else
+		sbuf_printf(missing, " %s", name);
+	for (size_t i = 0; i < N(legacy32); i++) {
+		if (legacy32[i].type != t)
+			continue;
+		nr = audit_name_to_syscall(legacy32[i].name, r->mach);
+		if (nr >= 0)
+			add_syscall(r, legacy32[i].name, nr);
+	}
 }
 
 /* The main rule of one architecture, and a comment naming what it lacks. */
 static void
 arch_rule(const struct evtset *types, int mach, const char *arch, struct auditrules *ar)
 {
-	struct sbuf line = SBUF_INIT, missing = SBUF_INIT;
-	size_t count = 0;
+	struct auditrule r = { .mach = mach, .arch = arch };
+	struct sbuf missing = SBUF_INIT;
 
-	sbuf_printf(&line, "-a always,exit -F arch=%s", arch);
-	for (int t = EVT_NONE + 1; t < EVT__COUNT; t++) {
-		const char *name = event_type_name((enum event_type)t);
-		if (!evtset_has(types, (enum event_type)t) || !is_syscall_type((enum event_type)t))
-			continue;
-		if (audit_name_to_syscall(name, mach) >= 0) {
-			sbuf_printf(&line, " -S %s", name);
-			count++;
-		} else {
-			sbuf_printf(&missing, " %s", name);
-		}
-		for (size_t i = 0; i < N(legacy32); i++)
-			if ((int)legacy32[i].type == t && audit_name_to_syscall(legacy32[i].name, mach) >= 0) {
-				sbuf_printf(&line, " -S %s", legacy32[i].name);
-				count++;
-			}
-	}
-	sbuf_printf(&line, " -F key=%s", AUDITRULES_KEY);
-	/* A rule with no -S would audit every syscall: never print one. */
-	if (count)
-		push(ar, &line);
+	for (int t = EVT_NONE + 1; t < EVT__COUNT; t++)
+		if (evtset_has(types, (enum event_type)t) && is_syscall_type((enum event_type)t))
+			add_type(&r, (enum event_type)t, &missing);
+	/* A rule with no -S would audit every syscall: never make one. */
+	if (r.nsyscalls > 0)
+		push_rule(ar, &r);
 	if (missing.len) {
 		struct sbuf c = SBUF_INIT;
 		sbuf_printf(&c, "# not on %s (%s):%s", arch, audit_machine_to_name(mach),
 		            sbuf_str(&missing));
-		push(ar, &c);
+		push_line(ar, &c);
 	}
-	sbuf_free(&line);
 	sbuf_free(&missing);
 }
 
@@ -117,15 +150,17 @@ static void
 socketcall_rules(const struct evtset *types, int mach, const char *arch,
                  struct auditrules *ar)
 {
-	if (audit_name_to_syscall("socketcall", mach) < 0)
+	int nr = audit_name_to_syscall("socketcall", mach);
+
+	if (nr < 0)
 		return;
 	for (size_t i = 0; i < N(socketcall_ops); i++) {
-		struct sbuf line = SBUF_INIT;
+		struct auditrule r = { .mach = mach, .arch = arch };
 		if (!evtset_has(types, socketcall_ops[i].type))
 			continue;
-		sbuf_printf(&line, "-a always,exit -F arch=%s -S socketcall -F a0=%d -F key=%s",
-		            arch, socketcall_ops[i].op, AUDITRULES_KEY);
-		push(ar, &line);
+		add_syscall(&r, "socketcall", nr);
+		snprintf(r.extra, sizeof(r.extra), "a0=%d", socketcall_ops[i].op);
+		push_rule(ar, &r);
 	}
 }
 
@@ -133,13 +168,13 @@ int
 auditrules_build(const struct evtset *types, bool any, int m64, int m32,
                  struct auditrules *out)
 {
-	struct auditrules ar = { NULL, 0 };
+	struct auditrules ar = { 0 };
 
 	if (any) {
 		struct sbuf c = SBUF_INIT;
 		sbuf_puts(&c, "# some rules match every event type; they see only the syscalls "
 		          "asked for here");
-		push(&ar, &c);
+		push_line(&ar, &c);
 	}
 	arch_rule(types, m64, "b64", &ar);
 	socketcall_rules(types, m64, "b64", &ar);
@@ -159,8 +194,109 @@ auditrules_free(struct auditrules *ar)
 	for (size_t i = 0; i < ar->n; i++)
 		free(ar->lines[i]);
 	free(ar->lines);
-	ar->lines = NULL;
-	ar->n = 0;
+	for (size_t i = 0; i < ar->nrules; i++)
+		free(ar->rules[i].syscalls);
+	free(ar->rules);
+	*ar = (struct auditrules){ 0 };
+}
+
+/* --- the two renderings -------------------------------------------------------------------- */
+
+void
+auditrule_format(const struct auditrule *r, struct sbuf *out)
+{
+	sbuf_printf(out, "-a always,exit -F arch=%s", r->arch);
+	for (size_t i = 0; i < r->nsyscalls; i++)
+		sbuf_printf(out, " -S %s", r->syscalls[i].name);
+	if (r->extra[0] != '\0')
+		sbuf_printf(out, " -F %s", r->extra);
+	sbuf_printf(out, " -F key=%s", AUDITRULES_KEY);
+}
+
+/* Add one "-F" pair through libaudit, as auditctl does with the same text.  libaudit cuts
+ * the text it is given at the operator (its "const" notwithstanding), so it gets a copy. */
+static int
+add_pair(struct audit_rule_data **d, const char *pair, const char **why)
+{
+	char buf[64];
+
+	*why = "a field of the rule is too long";
+	if (strlen(pair) >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, pair, strlen(pair) + 1);
+	if (audit_rule_fieldpair_data(d, buf, AUDIT_FILTER_EXIT) != 0) {
+		*why = "libaudit refused a field of the rule";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Append the key field.  libaudit accepts "key=" only after a process-wide flag that
+ * auditctl, not the library, sets when it has seen -S; the layout is simple enough to
+ * write here: the field's value is the length of its text, which follows in buf. */
+static int
+add_key(struct audit_rule_data **d, const char *key, const char **why)
+{
+	size_t klen = strlen(key);
+	struct audit_rule_data *r = *d;
+
+	*why = "too many fields in the rule";
+	if (r->field_count >= AUDIT_MAX_FIELDS || klen > AUDIT_MAX_KEY_LEN)
+		return -EINVAL;
+	r = realloc(r, sizeof(*r) + r->buflen + klen);
+	if (r == NULL)
+		return -ENOMEM;
+	memcpy(r->buf + r->buflen, key, klen);
+	r->fields[r->field_count] = AUDIT_FILTERKEY;
+	r->fieldflags[r->field_count] = AUDIT_EQUAL;
+	r->values[r->field_count] = (uint32_t)klen;
+	r->field_count++;
+	r->buflen += (uint32_t)klen;
+	*d = r;
+	return 0;
+}
+
+int
+auditrule_to_data(const struct auditrule *r, pid_t exclude_pid,
+                  struct audit_rule_data **out, size_t *len, const char **why)
+{
+	struct audit_rule_data *d = audit_rule_create_data();
+	char pair[64];
+	int rc = -ENOMEM;
+
+	*why = "out of memory";
+	if (d == NULL)
+		goto fail;
+	snprintf(pair, sizeof(pair), "arch=%s", r->arch);
+	if ((rc = add_pair(&d, pair, why)) < 0)
+		goto fail;
+	/* The syscall bits are set from the numbers the text's names were checked against, on
+	 * the rule's own machine: libaudit's by-name helper would use a process-wide arch. */
+	for (size_t i = 0; i < r->nsyscalls; i++) {
+		int nr = r->syscalls[i].nr;
+		rc = -EINVAL;
+		*why = "syscall number out of range";
+		if (nr < 0 || nr >= AUDIT_BITMASK_SIZE * 32)
+			goto fail;
+		d->mask[AUDIT_WORD(nr)] |= AUDIT_BIT(nr);
+	}
+	if (r->extra[0] != '\0' && (rc = add_pair(&d, r->extra, why)) < 0)
+		goto fail;
+	snprintf(pair, sizeof(pair), "pid!=%ld", (long)exclude_pid);
+	if (exclude_pid > 0 && (rc = add_pair(&d, pair, why)) < 0)
+		goto fail;
+	if ((rc = add_key(&d, AUDITRULES_KEY, why)) < 0)
+		goto fail;
+	d->flags = AUDIT_FILTER_EXIT;
+	d->action = AUDIT_ALWAYS;
+	*len = sizeof(*d) + d->buflen;
+	*out = d;
+	*why = NULL;
+	return 0;
+fail:
+	audit_rule_free_data(d);
+	*out = NULL;
+	return rc;
 }
 
 int

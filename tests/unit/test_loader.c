@@ -422,6 +422,106 @@ test_print_audit_rules(void **state)
 	free(text);
 }
 
+
+/* Check the kernel data D against the auditctl LINE it was made beside, token by token: every
+ * "-F" pair is a field with its value, every "-S" a bit of the mask on machine MACH, nothing
+ * more except the excluded pid. */
+static void
+check_data_against_line(const struct audit_rule_data *d, const char *line, int mach,
+                        long pid)
+{
+	char *copy = strdup(line), *save = NULL, *tok;
+	uint32_t fields = 0, bits = 0, syscalls = 0;
+
+	assert_int_equal(d->flags, AUDIT_FILTER_EXIT);
+	assert_int_equal(d->action, AUDIT_ALWAYS);
+	assert_string_equal(strtok_r(copy, " ", &save), "-a");
+	assert_string_equal(strtok_r(NULL, " ", &save), "always,exit");
+	while ((tok = strtok_r(NULL, " ", &save)) != NULL) {
+		const char *arg = strtok_r(NULL, " ", &save);
+		assert_non_null(arg);
+		if (strcmp(tok, "-S") == 0) {
+			int nr = audit_name_to_syscall(arg, mach);
+			assert_true(nr >= 0);
+			assert_true(d->mask[AUDIT_WORD(nr)] & AUDIT_BIT(nr));
+			syscalls++;
+			continue;
+		}
+		assert_string_equal(tok, "-F");
+		if (strcmp(arg, "arch=b64") == 0 || strcmp(arg, "arch=b32") == 0) {
+			assert_int_equal(d->fields[fields], AUDIT_ARCH);
+			assert_int_equal(d->values[fields], arg[6] == '6' ? AUDIT_ARCH_X86_64
+			                                                  : AUDIT_ARCH_I386);
+		} else if (strncmp(arg, "a0=", 3) == 0) {
+			assert_int_equal(d->fields[fields], AUDIT_ARG0);
+			assert_int_equal(d->values[fields], strtoul(arg + 3, NULL, 10));
+		} else {
+			assert_string_equal(arg, "key=" AUDITRULES_KEY);
+			if (pid > 0) {   /* the excluded pid comes just before the key */
+				assert_int_equal(d->fields[fields], AUDIT_PID);
+				assert_int_equal(d->fieldflags[fields], AUDIT_NOT_EQUAL);
+				assert_int_equal(d->values[fields], pid);
+				fields++;
+			}
+			assert_int_equal(d->fields[fields], AUDIT_FILTERKEY);
+			assert_int_equal(d->values[fields], strlen(AUDITRULES_KEY));
+			assert_memory_equal(d->buf, AUDITRULES_KEY, strlen(AUDITRULES_KEY));
+		}
+		if (d->fields[fields] != AUDIT_FILTERKEY && d->fields[fields] != AUDIT_PID)
+			assert_int_equal(d->fieldflags[fields], AUDIT_EQUAL);
+		fields++;
+	}
+	assert_int_equal(d->field_count, fields);
+	assert_int_equal(d->buflen, strlen(AUDITRULES_KEY));
+	for (size_t i = 0; i < AUDIT_BITMASK_SIZE; i++)
+		bits += (uint32_t)__builtin_popcount(d->mask[i]);
+	assert_int_equal(bits, syscalls);
+	free(copy);
+}
+
+/* The installer's data and the printed text come from one description: they agree. */
+static void
+test_audit_rules_data_matches_text(void **state)
+{
+	static const enum event_type types[] = {
+		EVT_execve, EVT_connect, EVT_accept, EVT_bind, EVT_socket, EVT_listen, EVT_chown,
+		EVT_setuid, EVT_setresgid, EVT_fcntl, EVT_openat, EVT_ptrace, EVT_kexec_file_load,
+	};
+	struct evtset set = { { 0 } };
+	struct auditrules ar = { 0 };
+	size_t line = 0;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		evtset_add(&set, types[i]);
+	assert_int_equal(auditrules_build(&set, false, MACH_86_64, MACH_X86, &ar), 0);
+	assert_int_equal(ar.nrules, 7);   /* b64, b32, and socketcall socket/bind/connect/listen/accept */
+	for (size_t i = 0; i < ar.nrules; i++) {
+		const struct auditrule *r = &ar.rules[i];
+		struct sbuf b = SBUF_INIT;
+		struct audit_rule_data *d;
+		char extra[sizeof(r->extra)];
+		const char *why;
+		size_t len;
+
+		while (ar.lines[line][0] == '#')
+			line++;
+		auditrule_format(r, &b);
+		assert_string_equal(sbuf_str(&b), ar.lines[line]);
+		memcpy(extra, r->extra, sizeof(extra));
+		assert_int_equal(auditrule_to_data(r, i % 2 ? 4321 : 0, &d, &len, &why), 0);
+		/* libaudit cuts the text it parses; the description must not suffer from it. */
+		assert_memory_equal(extra, r->extra, sizeof(extra));
+		assert_int_equal(len, sizeof(*d) + d->buflen);
+		check_data_against_line(d, ar.lines[line], r->mach, i % 2 ? 4321 : 0);
+		free(d);
+		sbuf_free(&b);
+		line++;
+	}
+	auditrules_free(&ar);
+	assert_null(ar.rules);
+	assert_int_equal(ar.nrules, 0);
+}
+
 static int
 setup(void **state)
 {
@@ -452,6 +552,7 @@ main(void)
 		cmocka_unit_test(test_override_exceptions),
 		cmocka_unit_test(test_priority_names),
 		cmocka_unit_test(test_print_audit_rules),
+		cmocka_unit_test(test_audit_rules_data_matches_text),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
