@@ -221,6 +221,7 @@ unmanage(struct audit_source *s)
 		log_warnx("audit: cannot read the audit status to restore it: %s", strerror(-rc));
 	} else if (now.pid == (uint32_t)s->self || now.pid == 0) {
 		restore(s, &now);
+		asrc_found_forget(s);
 		if (now.pid == (uint32_t)s->self && (rc = audit_ctl_set(s->ctl, AUDIT_STATUS_PID,
 		                                                        &zero)) < 0)
 			log_warnx("audit: cannot give the audit pid back: %s", strerror(-rc));
@@ -248,7 +249,14 @@ start_unicast(struct audit_source *s)
 	if ((rc = open_data(s, 0)) < 0 || (rc = asrc_register(s)) < 0)
 		goto fail;
 	s->managed = true;
-	if ((rc = configure(s)) < 0 || (rc = asrc_rules_clear_leftovers(s)) < 0 ||
+	/* A crashed run left its rules and its settings: restore the host's, not its. */
+	unsigned leftovers = 0;
+	if (asrc_rules_count_ours(s, &leftovers) == 0)
+		asrc_found_recall(s, leftovers > 0);
+	if ((rc = configure(s)) < 0)
+		goto fail;
+	asrc_found_save(s);
+	if ((rc = asrc_rules_clear_leftovers(s)) < 0 ||
 	    (rc = asrc_rules_install(s, &s->types, s->cfg.any_type)) < 0)
 		goto fail;
 	s->st.unicast = true;

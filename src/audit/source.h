@@ -31,6 +31,10 @@ struct audit_source_config {
 	uint32_t rcvbuf;                   /* SO_RCVBUF(FORCE) bytes; 0 = 8 MiB */
 	const struct evtset *types;        /* what the rules need (ruleset_evttypes()) */
 	bool any_type;
+	/* Where open records the settings it found before changing them (NULL = nowhere), so
+	 * that after a crash (kill -9) the next run still restores what the host had, not what
+	 * the crashed run had set.  Removed at a clean close. */
+	const char *state_file;
 };
 
 struct audit_source_stats {

@@ -78,6 +78,15 @@ struct asrc_note {
 
 uint64_t asrc_now_ns(void);                      /* CLOCK_REALTIME */
 
+/* source_found.c: the settings as the host had them, kept in cfg.state_file across a crash.
+ * recall: if the file exists and our leftover rules (or LEFTOVERS) show a crashed run, take
+ * its values into s->found.  save: write s->found after open changed something.  forget:
+ * remove the file after close restored the settings.  All are no-ops without a state file;
+ * a missing, stale or malformed file is ignored, never an error. */
+void asrc_found_recall(struct audit_source *s, bool leftovers);
+void asrc_found_save(const struct audit_source *s);
+void asrc_found_forget(const struct audit_source *s);
+
 /* source.c */
 int  asrc_register(struct audit_source *s);      /* AUDIT_SET pid on the data socket */
 

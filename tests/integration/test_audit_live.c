@@ -242,8 +242,10 @@ test_printed_rules_are_installed_rules(void **state)
 
 /* --- a run killed with SIGKILL ------------------------------------------------------------- */
 
+#define STATE_FILE "/run/shikra-audit-test.state"
+
 static pid_t
-killed_run(const struct evtset *set, size_t want)
+killed_run(const struct evtset *set, size_t want, const char *state_file)
 {
 	int pfd[2], rc = -1;
 	pid_t child;
@@ -252,7 +254,8 @@ killed_run(const struct evtset *set, size_t want)
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
-		struct audit_source_config cfg = { .mode = AUDIT_MODE_UNICAST, .types = set };
+		struct audit_source_config cfg = { .mode = AUDIT_MODE_UNICAST, .types = set,
+		                                   .state_file = state_file };
 		struct collector c = { .npids = 0 };
 		struct audit_source *s;
 		rc = audit_source_open(&cfg, live_collect, &c, &s);
@@ -278,7 +281,7 @@ test_kill9_leftovers_replaced(void **state)
 	struct evtset set = types_of(three, 3);
 	size_t want = expected_rules(&set);
 	struct audit_status st;
-	pid_t dead = killed_run(&set, want);
+	pid_t dead = killed_run(&set, want, NULL);
 
 	/* Its rules are still loaded, and it may still be named as the audit pid. */
 	assert_int_equal(live_rules_with(""), want);
@@ -295,6 +298,32 @@ test_kill9_leftovers_replaced(void **state)
 	/* The second run found audit enabled by the killed one and leaves it so: what it was
 	 * before both runs is known only to live_restore(). */
 	assert_int_equal(st.enabled, 1);
+}
+
+/* With a state file, the run after a SIGKILL restores what the host had before the killed run
+ * changed it (enabled flag, backlog limit), not what the killed run left. */
+static void
+test_kill9_state_file_restores_host_settings(void **state)
+{
+	struct live *l = *state;
+	struct evtset set = types_of(three, 3);
+	struct audit_status before, after;
+	struct audit_source_config cfg = { .mode = AUDIT_MODE_UNICAST, .types = &set,
+	                                   .state_file = STATE_FILE };
+
+	unlink(STATE_FILE);
+	assert_int_equal(live_status(&before), 0);
+	killed_run(&set, expected_rules(&set), STATE_FILE);
+	assert_int_equal(access(STATE_FILE, F_OK), 0);
+	assert_int_equal(audit_source_open(&cfg, live_collect, &l->c, &l->src), 0);
+	exec_and_connect(l);
+	close_source(l);
+	assert_int_equal(live_status(&after), 0);
+	assert_int_equal(after.pid, 0);
+	assert_int_equal(after.enabled, before.enabled);
+	assert_int_equal(after.backlog_limit, before.backlog_limit);
+	assert_int_equal(live_rules_with(""), 0);
+	assert_int_equal(access(STATE_FILE, F_OK), -1);     /* a clean close forgets it */
 }
 
 /* --- trust: only the kernel speaks ---------------------------------------------------------- */
@@ -507,6 +536,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_printed_rules_are_installed_rules, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_leftovers_replaced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill9_state_file_restores_host_settings, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_forged_records_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_others_changes_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multicast_next_to_auditd, setup, teardown),
