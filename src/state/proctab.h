@@ -9,7 +9,11 @@
  * that has exited stays describable until it is evicted after a grace time.  Pid reuse is
  * detected by start time.  Memory is bounded: the oldest exited entries go first, then the
  * least recently seen.  /proc is read lazily for pids the table has never seen; an unreadable
- * or vanished /proc entry is not an error.  The table is single-threaded. */
+ * or vanished /proc entry is not an error.  The table is single-threaded.
+ * Ancestors: an event's parent link is the parent's snapshot when the event is enriched;
+ * further ancestors are as they were when that parent snapshot was made, so an ancestor's
+ * later exec shows in proc.pname of new events but not in an older snapshot's proc.aname[2+].
+ * A snapshot the table keeps has at most max_ancestors ancestors (an event's, one more). */
 #ifndef SHIKRA_PROCTAB_H
 #define SHIKRA_PROCTAB_H
 
