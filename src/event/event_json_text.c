@@ -13,49 +13,9 @@
 #include <linux/audit.h>
 
 #include "core/strnum.h"
+#include "core/utf8.h"
 #include "event/event_json.h"
 #include "event/event_json_int.h"
-
-size_t
-event_json_utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	uint32_t cp, min;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, cp = c & 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, cp = c & 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, cp = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-bool
-event_json_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (size_t i = 0, k; i < n; i += k)
-		if ((k = event_json_utf8_seq(p + i, n - i)) == 0)
-			return false;
-	return true;
-}
 
 json_t *
 event_json_str(const char *s)
@@ -66,10 +26,10 @@ event_json_str(const char *s)
 	struct sbuf b = SBUF_INIT;
 	json_t *v;
 
-	if (event_json_utf8_valid(s, n))
+	if (utf8_valid(s, n))
 		return json_stringn(s, n);	/* the common case: no copy */
 	for (size_t i = 0, k; i < n; i += k) {
-		k = event_json_utf8_seq(p + i, n - i);
+		k = utf8_seq(s + i, n - i);
 		if (k > 0) {
 			sbuf_add(&b, p + i, k);
 		} else {

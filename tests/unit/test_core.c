@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include "core/sbuf.h"
 #include "core/strnum.h"
+#include "core/utf8.h"
 
 static void
 test_strnum_accepts_whole_numbers(void **state)
@@ -64,6 +65,25 @@ test_strnum_rejects_junk_and_range(void **state)
 	/* A span is read only as far as its length. */
 	assert_int_equal(strnum_u64("123junk", 3, 10, UINT64_MAX, &u), 0);
 	assert_int_equal(u, 123);
+}
+
+static void
+test_utf8_strict(void **state)
+{
+	/* Truncated sequences, stray continuations, bad leads: the offset of the first bad byte. */
+	assert_int_equal(utf8_check("ab\xc3\xa9", 4), 4);
+	assert_int_equal(utf8_check("ab\xc3", 3), 2);
+	assert_int_equal(utf8_check("ab\xc3\xa9\x80z", 6), 4);
+	assert_int_equal(utf8_check("\xc0\x80", 2), 0);	/* overlong NUL */
+	assert_int_equal(utf8_check("\xf5\x80\x80\x80", 4), 0);
+	assert_int_equal(utf8_check("x\xe2\x82", 3), 1);	/* cut inside a 3-byte sequence */
+	/* AVAIL bounds the read: a sequence that would run past it is invalid. */
+	assert_int_equal(utf8_seq("\xe2\x82\xac", 2), 0);
+	assert_int_equal(utf8_seq("\xe2\x82\xac", 3), 3);
+	assert_int_equal(utf8_seq("\xf0\x9f\x98\x80", 4), 4);
+	assert_int_equal(utf8_seq("", 1), 1);			/* a NUL is a one-byte sequence */
+	assert_true(utf8_valid("", 0));
+	assert_false(utf8_valid("\xed\xa0\x80", 3));		/* surrogate */
 }
 
 static void
@@ -219,6 +239,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strnum_accepts_whole_numbers),
 		cmocka_unit_test(test_strnum_rejects_junk_and_range),
+		cmocka_unit_test(test_utf8_strict),
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),

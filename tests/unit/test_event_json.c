@@ -18,6 +18,7 @@
 #include <linux/audit.h>
 
 #include "core/sbuf.h"
+#include "core/utf8.h"
 #include "event/event.h"
 #include "event/event_json.h"
 #include "event/event_json_int.h"
@@ -675,7 +676,7 @@ codec_round_trip(const char *s)
 	assert_int_equal(out.len, strlen(s));
 	assert_memory_equal(out.buf ? out.buf : "", s, out.len);
 	/* Valid UTF-8 is never touched. */
-	if (event_json_utf8_valid(s, strlen(s)))
+	if (utf8_valid(s, strlen(s)))
 		assert_string_equal(json_string_value(v), s);
 	json_decref(v);
 	sbuf_free(&out);
@@ -706,12 +707,12 @@ test_codec_carries_every_byte(void **state)
 		seed = seed * 1103515245u + 12345u;
 	}
 	/* Edge cases of the validator, against jansson's own. */
-	assert_false(event_json_utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
-	assert_true(event_json_utf8_valid("\xf4\x8f\xbf\xbf", 4));
-	assert_false(event_json_utf8_valid("\xe0\x80\x80", 3));		/* overlong */
-	assert_false(event_json_utf8_valid("\xed\xbf\xbf", 3));		/* surrogate */
-	assert_true(event_json_utf8_valid("\xee\x80\x80", 3));
-	assert_false(event_json_utf8_valid("\xc2", 1));
+	assert_false(utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	assert_true(utf8_valid("\xf4\x8f\xbf\xbf", 4));
+	assert_false(utf8_valid("\xe0\x80\x80", 3));		/* overlong */
+	assert_false(utf8_valid("\xed\xbf\xbf", 3));		/* surrogate */
+	assert_true(utf8_valid("\xee\x80\x80", 3));
+	assert_false(utf8_valid("\xc2", 1));
 }
 
 static void
