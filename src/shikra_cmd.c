@@ -12,7 +12,9 @@
 #include "audit/replay.h"
 #include "capture/capture.h"
 #include "core/log.h"
+#include "core/sbuf.h"
 #include "event/event.h"
+#include "event/event_json.h"
 #include "output/output.h"
 #include "rules/auditrules.h"
 #include "rules/fields.h"
@@ -22,6 +24,8 @@
 static void
 validate_text(const struct pathlist *pl, const struct diags *d)
 {
+	struct sbuf name = SBUF_INIT;
+
 	for (size_t i = 0; i < pl->n; i++) {
 		size_t errors = 0, warnings = 0;
 		for (size_t k = 0; k < d->n; k++) {
@@ -29,9 +33,13 @@ validate_text(const struct pathlist *pl, const struct diags *d)
 				continue;
 			d->v[k].sev == DIAG_ERROR ? errors++ : warnings++;
 		}
-		printf("%s: %s\n", pl->v[i], errors ? "Invalid" :
+		/* Escaped as in the problem lines below: a name cannot add a line. */
+		sbuf_reset(&name);
+		sbuf_escape(&name, pl->v[i], strlen(pl->v[i]));
+		printf("%s: %s\n", sbuf_str(&name), errors ? "Invalid" :
 		    warnings ? "Ok, with warnings" : "Ok");
 	}
+	sbuf_free(&name);
 	diags_print(d, stdout);
 }
 
@@ -41,11 +49,13 @@ diag_json(const struct diag *g)
 	json_t *j = json_object();
 	char *line = diag_format(g);
 
-	json_object_set_new(j, "file", json_string(g->file ? g->file : ""));
+	/* File names come from the command line and need not be UTF-8. */
+	json_object_set_new(j, "file", event_json_text(g->file ? g->file : "",
+	    g->file ? strlen(g->file) : 0));
 	json_object_set_new(j, "line", json_integer(g->line));
 	json_object_set_new(j, "column", json_integer(g->col));
-	json_object_set_new(j, "message", json_string(g->msg));
-	json_object_set_new(j, "text", json_string(line));
+	json_object_set_new(j, "message", event_json_text(g->msg, strlen(g->msg)));
+	json_object_set_new(j, "text", event_json_text(line, strlen(line)));
 	free(line);
 	return j;
 }
@@ -64,7 +74,7 @@ validate_json(const struct pathlist *pl, const struct diags *d)
 			json_array_append_new(d->v[k].sev == DIAG_ERROR ? errors : warnings,
 			    diag_json(&d->v[k]));
 		}
-		json_object_set_new(r, "name", json_string(pl->v[i]));
+		json_object_set_new(r, "name", event_json_text(pl->v[i], strlen(pl->v[i])));
 		json_object_set_new(r, "successful", json_boolean(json_array_size(errors) == 0));
 		json_object_set_new(r, "errors", errors);
 		json_object_set_new(r, "warnings", warnings);

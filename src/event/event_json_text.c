@@ -43,6 +43,27 @@ event_json_str(const char *s)
 	return v;
 }
 
+json_t *
+event_json_text(const char *s, size_t len)
+{
+	struct sbuf b = SBUF_INIT;
+	json_t *v;
+
+	if (utf8_valid(s, len))
+		return json_stringn(s, len);
+	for (size_t i = 0, k; i < len; i += k) {
+		if ((k = utf8_seq(s + i, len - i)) > 0) {
+			sbuf_add(&b, s + i, k);
+		} else {
+			sbuf_printf(&b, "\\x%02x", (unsigned char)s[i]);
+			k = 1;
+		}
+	}
+	v = json_stringn(sbuf_str(&b), b.len);
+	sbuf_free(&b);
+	return v;
+}
+
 static int
 hexval(unsigned char c)
 {

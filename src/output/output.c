@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "core/sbuf.h"
+#include "event/event_json.h"
 #include "output/sink.h"
 
 #define OUTPUT_MAX_SINKS 4
@@ -140,29 +141,6 @@ outputs_dispatch(struct outputs *o, enum priority p)
 	}
 }
 
-/* A JSON string for LEN bytes of S.  jansson refuses invalid UTF-8, and the text line
- * passes bytes >= 0x80 through, so a process or file name that is not UTF-8 would silently
- * drop the member; such a string is written with every byte >= 0x80 as the text \xNN. */
-static json_t *
-json_text(const char *s, size_t len)
-{
-	json_t *j = json_stringn(s, len);
-	struct sbuf tmp = SBUF_INIT;
-
-	if (j != NULL)
-		return j;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80)
-			sbuf_putc(&tmp, (char)c);
-		else
-			sbuf_printf(&tmp, "\\x%02x", c);
-	}
-	j = json_stringn(sbuf_str(&tmp), tmp.len);
-	sbuf_free(&tmp);
-	return j;
-}
-
 /* Build o->line from the text form in o->text: as is, or wrapped in Falco's JSON. */
 static void
 outputs_finish(struct outputs *o, enum priority p, const char *rule, const char *source,
@@ -176,9 +154,9 @@ outputs_finish(struct outputs *o, enum priority p, const char *rule, const char 
 	}
 	json_t *j = json_object();
 	struct sbuf t = SBUF_INIT;
-	json_object_set_new(j, "hostname", json_text(o->hostname, strlen(o->hostname)));
+	json_object_set_new(j, "hostname", event_json_text(o->hostname, strlen(o->hostname)));
 	if (o->cfg.json_include_output_property)
-		json_object_set_new(j, "output", json_text(o->text.buf, o->text.len));
+		json_object_set_new(j, "output", event_json_text(sbuf_str(&o->text), o->text.len));
 	json_object_set_new(j, "output_fields", fields ? fields : json_object());
 	json_object_set_new(j, "priority", json_string(priority_name(p)));
 	json_object_set_new(j, "rule", json_string(rule));

@@ -715,6 +715,28 @@ test_codec_carries_every_byte(void **state)
 	assert_false(utf8_valid("\xc2", 1));
 }
 
+/* The lossy alert form: valid UTF-8 kept, each bad byte as the text \xNN, NULs carried. */
+static void
+test_text_for_alerts(void **state)
+{
+	static const struct { const char *in; size_t len; const char *out; size_t olen; } t[] = {
+		{ "plain", 5, "plain", 5 },
+		{ "caf\xc3\xa9", 5, "caf\xc3\xa9", 5 },
+		{ "caf\xc3\xa9\xff", 6, "caf\xc3\xa9\\xff", 9 },
+		{ "\xe2\x82", 2, "\\xe2\\x82", 8 },
+		{ "a\0b\x80", 4, "a\0b\\x80", 7 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		json_t *v = event_json_text(t[i].in, t[i].len);
+
+		assert_non_null(v);
+		assert_int_equal(json_string_length(v), t[i].olen);
+		assert_memory_equal(json_string_value(v), t[i].out, t[i].olen);
+		json_decref(v);
+	}
+}
+
 static void
 test_time_text(void **state)
 {
@@ -754,6 +776,7 @@ main(void)
 		cmocka_unit_test(test_reader_rejects_bad_objects),
 		cmocka_unit_test(test_reader_bounds_sizes),
 		cmocka_unit_test(test_codec_carries_every_byte),
+		cmocka_unit_test(test_text_for_alerts),
 		cmocka_unit_test(test_time_text),
 	};
 	return cmocka_run_group_tests_name("event_json", tests, NULL, NULL);
