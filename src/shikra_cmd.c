@@ -11,6 +11,7 @@
 
 #include "audit/replay.h"
 #include "capture/capture.h"
+#include "core/lineread.h"
 #include "core/log.h"
 #include "core/sbuf.h"
 #include "event/event.h"
@@ -207,19 +208,21 @@ replay_event(struct event *ev, void *arg)
 static int
 replay_stream(FILE *fp, const char *name, struct replay_ctx *c)
 {
-	char *first = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&first, &cap, fp);
+	struct sbuf line = SBUF_INIT;
+	/* Bounded by the larger of the two readers' limits; the one chosen checks its own. */
+	int n = lineread_first(fp, CAPTURE_MAX_LINE > AUDIT_RECORD_MAX_LEN ? CAPTURE_MAX_LINE :
+	                       AUDIT_RECORD_MAX_LEN, &line);
+	const char *first = sbuf_str(&line);
 	struct stat st;
 	int rc;
 
-	if (n < 0) {
-		free(first);
-		return ferror(fp) ? -EIO : 0;	/* an empty file replays to nothing */
+	if (n <= 0) {
+		sbuf_free(&line);
+		return n;	/* an empty file replays to nothing */
 	}
-	if (capture_detect(first, (size_t)n)) {
+	if (capture_detect(first, line.len)) {
 		struct capture_stats cs = { 0 };
-		rc = capture_replay(fp, name, first, (size_t)n, replay_event, c, &cs);
+		rc = capture_replay(fp, name, first, line.len, replay_event, c, &cs);
 	} else {
 		struct audit_replay_stats as = { 0 };
 		struct audit_replay_opts opts = {
@@ -228,7 +231,7 @@ replay_stream(FILE *fp, const char *name, struct replay_ctx *c)
 			.total_bytes = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ?
 			    (uint64_t)st.st_size : 0,
 		};
-		rc = audit_replay(fp, first, (size_t)n, &opts, replay_event, c, &as);
+		rc = audit_replay(fp, first, line.len, &opts, replay_event, c, &as);
 		/* auditd writes no EOE records, so in a log every multi-record event ends by
 		 * timeout or at the end of the file: that is normal, not a loss. */
 		uint64_t incomplete = as.asm_stats.timed_out + as.asm_stats.evicted +
@@ -242,7 +245,7 @@ replay_stream(FILE *fp, const char *name, struct replay_ctx *c)
 		log_debug("%s: %llu events ended without EOE", name,
 		    (unsigned long long)incomplete);
 	}
-	free(first);
+	sbuf_free(&line);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 
 #include "core/arena.h"
 #include "core/diag.h"
+#include "core/lineread.h"
 #include "core/pathlist.h"
 #include "core/notify.h"
 #include <sys/socket.h>
@@ -84,6 +85,72 @@ test_utf8_strict(void **state)
 	assert_int_equal(utf8_seq("", 1), 1);			/* a NUL is a one-byte sequence */
 	assert_true(utf8_valid("", 0));
 	assert_false(utf8_valid("\xed\xa0\x80", 3));		/* surrogate */
+}
+
+/* Lines of any length and content are read with at most MAX bytes held; the reader keeps its
+ * place across a line many blocks long. */
+static void
+test_lineread_bounded(void **state)
+{
+	struct sbuf in = SBUF_INIT;
+	struct lineread lr;
+	FILE *fp;
+
+	sbuf_puts(&in, "abc\n");
+	for (int i = 0; i < 300000; i++)		/* several 64 KiB blocks, one line */
+		sbuf_putc(&in, 'z');
+	sbuf_puts(&in, "\nx");
+	sbuf_add(&in, "\0y\r\n\n12345\n123456\ntail", 23);
+	assert_non_null(fp = fmemopen(in.buf, in.len, "r"));
+	assert_int_equal(lineread_init(&lr, fp, 5), 0);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_false(lr.too_long);
+	assert_int_equal(lr.len, 3);
+	assert_string_equal(lr.line, "abc");
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_true(lr.too_long);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_false(lr.too_long);
+	assert_int_equal(lr.len, 4);
+	assert_memory_equal(lr.line, "x\0y\r", 4);	/* NUL and CR are the caller's business */
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_int_equal(lr.len, 0);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_false(lr.too_long);
+	assert_string_equal(lr.line, "12345");
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_true(lr.too_long);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "tail");		/* no newline at the end */
+	assert_int_equal(lineread_next(&lr), 0);
+	assert_true(lr.cap <= 4096);			/* never grew past the first buffer */
+	assert_int_equal(lr.bytes, in.len);
+	lineread_free(&lr);
+	fclose(fp);
+	sbuf_free(&in);
+}
+
+/* lineread_first() stops right after its line, so the stream can be handed on. */
+static void
+test_lineread_first(void **state)
+{
+	static const char text[] = "abcde\n0123456789\nnext";
+	struct sbuf line = SBUF_INIT;
+	FILE *fp = fmemopen((void *)text, sizeof(text) - 1, "r");
+
+	assert_non_null(fp);
+	assert_int_equal(lineread_first(fp, 5, &line), 1);
+	assert_int_equal(line.len, 6);
+	assert_string_equal(sbuf_str(&line), "abcde\n");		/* MAX bytes and the '\n' */
+	assert_int_equal(lineread_first(fp, 5, &line), 1);
+	assert_int_equal(line.len, 6);				/* MAX + 1: too long to accept */
+	assert_string_equal(sbuf_str(&line), "012345");
+	assert_int_equal(getc(fp), 'n');			/* the rest of the line was consumed */
+	assert_int_equal(lineread_first(fp, 5, &line), 1);
+	assert_string_equal(sbuf_str(&line), "ext");
+	assert_int_equal(lineread_first(fp, 5, &line), 0);
+	fclose(fp);
+	sbuf_free(&line);
 }
 
 static void
@@ -240,6 +307,8 @@ main(void)
 		cmocka_unit_test(test_strnum_accepts_whole_numbers),
 		cmocka_unit_test(test_strnum_rejects_junk_and_range),
 		cmocka_unit_test(test_utf8_strict),
+		cmocka_unit_test(test_lineread_bounded),
+		cmocka_unit_test(test_lineread_first),
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
