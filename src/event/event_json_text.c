@@ -13,6 +13,7 @@
 #include <linux/audit.h>
 
 #include "core/strnum.h"
+#include "core/timefmt.h"
 #include "core/utf8.h"
 #include "event/event_json.h"
 #include "event/event_json_int.h"
@@ -232,14 +233,10 @@ event_json_proc_u64s(size_t *n)
 void
 event_json_time(uint64_t ts_ns, char *buf, size_t len)
 {
-	time_t sec = (time_t)(ts_ns / 1000000000u);
-	struct tm tm;
-	char day[32];
+	char t[TIMEFMT_MAX];
+	size_t n = timefmt_write(ts_ns, TIMEFMT_UTC_ISO, true, t);
 
-	if (gmtime_r(&sec, &tm) == NULL ||
-	    strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		day[0] = '\0';	/* cannot happen for any uint64_t, but never print garbage */
-	snprintf(buf, len, "%s.%09uZ", day, (unsigned)(ts_ns % 1000000000u));
+	snprintf(buf, len, "%.*s", (int)n, t);
 }
 
 /* Read the N-digit decimal at S into *OUT if it lies in [MIN, MAX]. */

@@ -4,11 +4,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/sbuf.h"
+#include "core/timefmt.h"
 #include "event/event_json.h"
 #include "output/sink.h"
 
@@ -24,47 +24,21 @@ struct outputs {
 	struct sbuf text;
 };
 
-static void
-split_ns(uint64_t ts_ns, struct tm *tm, bool utc, unsigned long *ns)
-{
-	time_t sec = (time_t)(ts_ns / 1000000000u);
-
-	*ns = (unsigned long)(ts_ns % 1000000000u);
-	if (utc)
-		gmtime_r(&sec, tm);
-	else
-		localtime_r(&sec, tm);
-}
-
 void
 output_time_text(uint64_t ts_ns, bool iso, struct sbuf *out)
 {
-	struct tm tm;
-	unsigned long ns;
-	char buf[64];
+	char t[TIMEFMT_MAX];
 
-	split_ns(ts_ns, &tm, false, &ns);
-	if (iso) {
-		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-		char zone[8];
-		strftime(zone, sizeof(zone), "%z", &tm);
-		sbuf_printf(out, "%s.%09lu%s", buf, ns, zone);
-	} else {
-		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		sbuf_printf(out, "%s.%09lu", buf, ns);
-	}
+	sbuf_add(out, t, timefmt_write(ts_ns, iso ? TIMEFMT_LOCAL_ISO : TIMEFMT_LOCAL_CLOCK,
+	                               true, t));
 }
 
 void
 output_time_json(uint64_t ts_ns, struct sbuf *out)
 {
-	struct tm tm;
-	unsigned long ns;
-	char buf[64];
+	char t[TIMEFMT_MAX];
 
-	split_ns(ts_ns, &tm, true, &ns);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	sbuf_printf(out, "%s.%09luZ", buf, ns);
+	sbuf_add(out, t, timefmt_write(ts_ns, TIMEFMT_UTC_ISO, true, t));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
@@ -22,6 +23,7 @@
 #include <sys/un.h>
 #include "core/sbuf.h"
 #include "core/strnum.h"
+#include "core/timefmt.h"
 #include "core/utf8.h"
 
 static void
@@ -151,6 +153,31 @@ test_lineread_first(void **state)
 	assert_int_equal(lineread_first(fp, 5, &line), 0);
 	fclose(fp);
 	sbuf_free(&line);
+}
+
+static void
+test_timefmt_forms(void **state)
+{
+	char buf[TIMEFMT_MAX];
+
+	assert_int_equal(timefmt_write(0, TIMEFMT_UTC_ISO, true, buf), 30);
+	assert_string_equal(buf, "1970-01-01T00:00:00.000000000Z");
+	timefmt_write(UINT64_MAX, TIMEFMT_UTC_ISO, true, buf);
+	assert_string_equal(buf, "2554-07-21T23:34:33.709551615Z");
+	timefmt_write(UINT64_C(999999999), TIMEFMT_UTC_ISO, false, buf);
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	/* Local forms, in a zone that needs no tz database. */
+	setenv("TZ", "XYZ-5:30", 1);
+	tzset();
+	timefmt_write(123, TIMEFMT_LOCAL_ISO, true, buf);
+	assert_string_equal(buf, "1970-01-01T05:30:00.000000123+0530");
+	timefmt_write(123, TIMEFMT_LOCAL_CLOCK, false, buf);
+	assert_string_equal(buf, "05:30:00");
+	timefmt_write(123, TIMEFMT_LOCAL_DATE, true, buf);
+	assert_string_equal(buf, "1970-01-01 05:30:00.000000123");
+	assert_true(timefmt_write(UINT64_MAX, TIMEFMT_LOCAL_ISO, true, buf) < TIMEFMT_MAX);
+	unsetenv("TZ");
+	tzset();
 }
 
 static void
@@ -309,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_utf8_strict),
 		cmocka_unit_test(test_lineread_bounded),
 		cmocka_unit_test(test_lineread_first),
+		cmocka_unit_test(test_timefmt_forms),
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
