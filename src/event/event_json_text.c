@@ -65,14 +65,11 @@ event_json_text(const char *s, size_t len)
 	return v;
 }
 
+/* A lower-case hex digit's value: upper case is not canonical, so not accepted either. */
 static int
 hexval(unsigned char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;	/* upper case is not canonical, so not accepted either */
+	return c >= 'A' && c <= 'F' ? -1 : strnum_xdigit((char)c);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/strnum.h"
 #include "core/utf8.h"
 #include "rules/lex.h"
 
@@ -185,18 +186,6 @@ lex_paren_follows(const struct lexer *lx)
 	return lx->off < lx->len && lx->src[lx->off] == '(';
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One escape at SPAN[I] (the byte after the backslash); appends to OUT, returns bytes used. */
 static int
 unescape_one(const char *span, uint32_t i, uint32_t end, struct sbuf *out, struct lex_error *err)
@@ -223,8 +212,8 @@ unescape_one(const char *span, uint32_t i, uint32_t end, struct sbuf *out, struc
 		return 1;
 	}
 	if (c == 'x') {
-		int hi = i + 1 < end ? hex_digit(span[i + 1]) : -1;
-		int lo = i + 2 < end ? hex_digit(span[i + 2]) : -1;
+		int hi = i + 1 < end ? strnum_xdigit(span[i + 1]) : -1;
+		int lo = i + 2 < end ? strnum_xdigit(span[i + 2]) : -1;
 		if (hi < 0 || lo < 0)
 			return fail(err, i - 1, "hex escape needs two hexadecimal digits");
 		if (hi == 0 && lo == 0)

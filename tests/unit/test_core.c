@@ -181,6 +181,24 @@ test_timefmt_forms(void **state)
 }
 
 static void
+test_strnum_hexdecode(void **state)
+{
+	char out[8];
+
+	assert_int_equal(strnum_hexdecode("2F746d7000ff", 12, out), 0);
+	assert_memory_equal(out, "/tmp\0\xff", 6);		/* both cases, NUL kept */
+	assert_int_equal(strnum_hexdecode("", 0, out), 0);
+	assert_int_equal(strnum_hexdecode("abc", 3, out), -EINVAL);	/* odd */
+	assert_int_equal(strnum_hexdecode("0g", 2, out), -EINVAL);
+	assert_int_equal(strnum_hexdecode("0 ", 2, out), -EINVAL);
+	assert_int_equal(strnum_hexdecode("\0" "0", 2, out), -EINVAL);
+	assert_int_equal(strnum_xdigit('F'), 15);
+	assert_int_equal(strnum_xdigit('/'), -1);
+	assert_int_equal(strnum_xdigit(':'), -1);
+	assert_int_equal(strnum_xdigit('G'), -1);
+}
+
+static void
 test_sbuf_escape_blocks_line_forgery(void **state)
 {
 	struct sbuf b = SBUF_INIT;
@@ -337,6 +355,7 @@ main(void)
 		cmocka_unit_test(test_lineread_bounded),
 		cmocka_unit_test(test_lineread_first),
 		cmocka_unit_test(test_timefmt_forms),
+		cmocka_unit_test(test_strnum_hexdecode),
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
