@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "core/arena.h"
@@ -245,6 +247,29 @@ test_arena_alignment_and_large_blocks(void **state)
 	arena_free(NULL);
 }
 
+/* A size that would wrap when rounded up aborts instead of handing out a tiny block. */
+static void
+test_arena_refuses_wrapping_sizes(void **state)
+{
+	static const size_t sizes[] = { SIZE_MAX, SIZE_MAX - 7, SIZE_MAX / 2 + 1 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		pid_t pid = fork();
+		int st;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct arena a = ARENA_INIT;
+			signal(SIGABRT, SIG_DFL);
+			(void)arena_alloc(&a, sizes[i]);
+			_exit(0);	/* reached only when the size was let through */
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), SIGABRT);
+	}
+}
+
 static void
 test_diags_collects_and_formats(void **state)
 {
@@ -359,6 +384,7 @@ main(void)
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
+		cmocka_unit_test(test_arena_refuses_wrapping_sizes),
 		cmocka_unit_test(test_diags_collects_and_formats),
 		cmocka_unit_test(test_diags_bounded),
 		cmocka_unit_test(test_pathlist_expands_directories_sorted),
