@@ -11,8 +11,11 @@
 
 #include "audit/replay.h"
 #include "capture/capture.h"
+#include "core/lineread.h"
 #include "core/log.h"
+#include "core/sbuf.h"
 #include "event/event.h"
+#include "event/event_json.h"
 #include "output/output.h"
 #include "rules/auditrules.h"
 #include "rules/fields.h"
@@ -22,6 +25,8 @@
 static void
 validate_text(const struct pathlist *pl, const struct diags *d)
 {
+	struct sbuf name = SBUF_INIT;
+
 	for (size_t i = 0; i < pl->n; i++) {
 		size_t errors = 0, warnings = 0;
 		for (size_t k = 0; k < d->n; k++) {
@@ -29,9 +34,13 @@ validate_text(const struct pathlist *pl, const struct diags *d)
 				continue;
 			d->v[k].sev == DIAG_ERROR ? errors++ : warnings++;
 		}
-		printf("%s: %s\n", pl->v[i], errors ? "Invalid" :
+		/* Escaped as in the problem lines below: a name cannot add a line. */
+		sbuf_reset(&name);
+		sbuf_escape(&name, pl->v[i], strlen(pl->v[i]));
+		printf("%s: %s\n", sbuf_str(&name), errors ? "Invalid" :
 		    warnings ? "Ok, with warnings" : "Ok");
 	}
+	sbuf_free(&name);
 	diags_print(d, stdout);
 }
 
@@ -41,11 +50,13 @@ diag_json(const struct diag *g)
 	json_t *j = json_object();
 	char *line = diag_format(g);
 
-	json_object_set_new(j, "file", json_string(g->file ? g->file : ""));
+	/* File names come from the command line and need not be UTF-8. */
+	json_object_set_new(j, "file", event_json_text(g->file ? g->file : "",
+	    g->file ? strlen(g->file) : 0));
 	json_object_set_new(j, "line", json_integer(g->line));
 	json_object_set_new(j, "column", json_integer(g->col));
-	json_object_set_new(j, "message", json_string(g->msg));
-	json_object_set_new(j, "text", json_string(line));
+	json_object_set_new(j, "message", event_json_text(g->msg, strlen(g->msg)));
+	json_object_set_new(j, "text", event_json_text(line, strlen(line)));
 	free(line);
 	return j;
 }
@@ -64,7 +75,7 @@ validate_json(const struct pathlist *pl, const struct diags *d)
 			json_array_append_new(d->v[k].sev == DIAG_ERROR ? errors : warnings,
 			    diag_json(&d->v[k]));
 		}
-		json_object_set_new(r, "name", json_string(pl->v[i]));
+		json_object_set_new(r, "name", event_json_text(pl->v[i], strlen(pl->v[i])));
 		json_object_set_new(r, "successful", json_boolean(json_array_size(errors) == 0));
 		json_object_set_new(r, "errors", errors);
 		json_object_set_new(r, "warnings", warnings);
@@ -197,19 +208,21 @@ replay_event(struct event *ev, void *arg)
 static int
 replay_stream(FILE *fp, const char *name, struct replay_ctx *c)
 {
-	char *first = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&first, &cap, fp);
+	struct sbuf line = SBUF_INIT;
+	/* Bounded by the larger of the two readers' limits; the one chosen checks its own. */
+	int n = lineread_first(fp, CAPTURE_MAX_LINE > AUDIT_RECORD_MAX_LEN ? CAPTURE_MAX_LINE :
+	                       AUDIT_RECORD_MAX_LEN, &line);
+	const char *first = sbuf_str(&line);
 	struct stat st;
 	int rc;
 
-	if (n < 0) {
-		free(first);
-		return ferror(fp) ? -EIO : 0;	/* an empty file replays to nothing */
+	if (n <= 0) {
+		sbuf_free(&line);
+		return n;	/* an empty file replays to nothing */
 	}
-	if (capture_detect(first, (size_t)n)) {
+	if (capture_detect(first, line.len)) {
 		struct capture_stats cs = { 0 };
-		rc = capture_replay(fp, name, first, (size_t)n, replay_event, c, &cs);
+		rc = capture_replay(fp, name, first, line.len, replay_event, c, &cs);
 	} else {
 		struct audit_replay_stats as = { 0 };
 		struct audit_replay_opts opts = {
@@ -218,7 +231,7 @@ replay_stream(FILE *fp, const char *name, struct replay_ctx *c)
 			.total_bytes = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ?
 			    (uint64_t)st.st_size : 0,
 		};
-		rc = audit_replay(fp, first, (size_t)n, &opts, replay_event, c, &as);
+		rc = audit_replay(fp, first, line.len, &opts, replay_event, c, &as);
 		/* auditd writes no EOE records, so in a log every multi-record event ends by
 		 * timeout or at the end of the file: that is normal, not a loss. */
 		uint64_t incomplete = as.asm_stats.timed_out + as.asm_stats.evicted +
@@ -232,7 +245,7 @@ replay_stream(FILE *fp, const char *name, struct replay_ctx *c)
 		log_debug("%s: %llu events ended without EOE", name,
 		    (unsigned long long)incomplete);
 	}
-	free(first);
+	sbuf_free(&line);
 	return rc;
 }
 

@@ -491,17 +491,6 @@ audit_record_field(const struct audit_record *rec, const char *name)
 	return enriched;
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if ((unsigned)(c - '0') < 10)
-		return c - '0';
-	c |= 0x20;	/* fold upper case */
-	if ((unsigned)(c - 'a') < 6)
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* On -EINVAL the arena may keep an unused block; it goes when the arena does. */
 int
 audit_hex_decode(const char *hex, size_t len, struct arena *arena, char **out,
@@ -510,14 +499,8 @@ audit_hex_decode(const char *hex, size_t len, struct arena *arena, char **out,
 	if (len % 2 != 0)
 		return -EINVAL;
 	char *p = arena_alloc(arena, len / 2 + 1);
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hex_value((unsigned char)hex[2 * i]);
-		int lo = hex_value((unsigned char)hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		p[i] = (char)(hi << 4 | lo);
-	}
+	if (strnum_hexdecode(hex, len, p) < 0)
+		return -EINVAL;
 	p[len / 2] = '\0';
 	*out = p;
 	if (out_len != NULL)

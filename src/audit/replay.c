@@ -4,10 +4,10 @@
  * drives the assembler's timeouts, and the progress display.  It knows nothing of record
  * syntax (record.c) or of what an event holds (convert.c).
  *
- * Lines are read in blocks and split on '\n', so a line may be of any length and contain NUL
- * bytes without the reader losing its place; a line is never held beyond
- * AUDIT_RECORD_MAX_LEN bytes, the rest of an over-long line is skipped.  A final line without
- * a newline counts, and a '\r' before the newline is dropped.  The assembler's clock is the
+ * Lines come from core/lineread, so a line may be of any length and contain NUL bytes without
+ * the reader losing its place; a line is never held beyond AUDIT_RECORD_MAX_LEN bytes, the
+ * rest of an over-long line is skipped.  A final line without a newline counts, and a '\r'
+ * before the newline is dropped.  The assembler's clock is the
  * latest record time seen so far, so that timeouts behave as they did when the log was
  * written, however fast it is replayed. */
 #include "config.h"
@@ -19,24 +19,12 @@
 #include <time.h>
 
 #include "audit/replay.h"
+#include "core/lineread.h"
 #include "core/log.h"
 
-#define REPLAY_BLOCK        (64 * 1024)
 #define REPLAY_REPORTS      20            /* default for opts->max_reports */
 #define REPLAY_PROGRESS_NS  250000000ULL  /* at most four progress updates a second */
 #define REPLAY_PROGRESS_EVERY 64          /* lines between looks at the clock */
-
-/* Reads FP in blocks and hands out one line at a time. */
-struct replay_reader {
-	FILE *fp;
-	char *blk;
-	size_t pos, len;
-	bool eof;
-	char *line;             /* the current line, at most AUDIT_RECORD_MAX_LEN bytes + NUL */
-	size_t llen, lcap;
-	bool too_long;          /* the current line was cut */
-	uint64_t bytes;         /* bytes read from FP */
-};
 
 struct replay {
 	const struct audit_replay_opts *opts;
@@ -51,7 +39,7 @@ struct replay {
 	uint64_t lineno;
 	uint64_t now;           /* latest record time seen */
 	uint64_t first_bytes;   /* length of the line the caller passed in */
-	struct replay_reader rd;
+	struct lineread rd;
 	uint64_t start_ns, shown_ns;
 	bool shown;             /* a progress line is on the terminal */
 };
@@ -63,82 +51,6 @@ replay_clock(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* --- reading ------------------------------------------------------------------------------- */
-
-/* Append N bytes to the current line, or mark it too long. */
-static void
-reader_append(struct replay_reader *r, const char *s, size_t n)
-{
-	if (r->too_long || n == 0)
-		return;
-	if (n > AUDIT_RECORD_MAX_LEN - r->llen) {
-		r->too_long = true;
-		return;
-	}
-	if (r->llen + n + 1 > r->lcap) {
-		size_t cap = r->lcap ? r->lcap : 4096;
-		while (cap < r->llen + n + 1)
-			cap *= 2;
-		char *p = realloc(r->line, cap);
-		if (p == NULL)
-			abort();	/* bounded by AUDIT_RECORD_MAX_LEN; as arena.c does */
-		r->line = p;
-		r->lcap = cap;
-	}
-	memcpy(r->line + r->llen, s, n);
-	r->llen += n;
-	r->line[r->llen] = '\0';
-}
-
-/* Refill the block.  1 when there is data, 0 at end of input, -errno on a read error. */
-static int
-reader_fill(struct replay_reader *r)
-{
-	size_t n;
-
-	if (r->eof)
-		return 0;
-	errno = 0;
-	n = fread(r->blk, 1, REPLAY_BLOCK, r->fp);
-	if (n == 0) {
-		if (ferror(r->fp))
-			return errno ? -errno : -EIO;
-		r->eof = true;
-		return 0;
-	}
-	r->pos = 0;
-	r->len = n;
-	r->bytes += n;
-	return 1;
-}
-
-/* Read the next line (without its '\n') into r->line/r->llen.  Return 1 with a line, 0 at the
- * end of input, -errno on a read error. */
-static int
-reader_next(struct replay_reader *r)
-{
-	bool any = false;
-	int rc;
-
-	r->llen = 0;
-	r->too_long = false;
-	for (;;) {
-		if (r->pos == r->len) {
-			rc = reader_fill(r);
-			if (rc <= 0)
-				return rc < 0 ? rc : any;
-		}
-		any = true;
-		const char *s = r->blk + r->pos;
-		const char *nl = memchr(s, '\n', r->len - r->pos);
-		size_t take = nl != NULL ? (size_t)(nl - s) : r->len - r->pos;
-		reader_append(r, s, take);
-		r->pos += take + (nl != NULL);
-		if (nl != NULL)
-			return 1;
-	}
 }
 
 /* --- reporting and progress ---------------------------------------------------------------- */
@@ -283,10 +195,10 @@ replay_run(struct replay *rp, const char *first, size_t first_len)
 	if (first != NULL)
 		replay_first(rp, first, first_len);
 	while (rp->err == 0) {
-		rc = reader_next(&rp->rd);
+		rc = lineread_next(&rp->rd);
 		if (rc <= 0)
 			return rc;
-		replay_line(rp, rp->rd.line, rp->rd.llen, rp->rd.too_long);
+		replay_line(rp, rp->rd.line, rp->rd.len, rp->rd.too_long);
 		progress_tick(rp);
 	}
 	return rp->err;
@@ -308,10 +220,10 @@ audit_replay(FILE *fp, const char *first, size_t first_len,
 	memset(rp.st, 0, sizeof(*rp.st));
 	rp.name = rp.opts->name != NULL ? rp.opts->name : "-";
 	rp.max_reports = rp.opts->max_reports ? rp.opts->max_reports : REPLAY_REPORTS;
-	rp.rd.fp = fp;
 	rp.start_ns = replay_clock();
-	rp.rd.blk = malloc(REPLAY_BLOCK);
-	rc = rp.rd.blk == NULL ? -ENOMEM : audit_asm_new(&asm_cfg, replay_group, &rp, &rp.assembler);
+	rc = lineread_init(&rp.rd, fp, AUDIT_RECORD_MAX_LEN);
+	if (rc == 0)
+		rc = audit_asm_new(&asm_cfg, replay_group, &rp, &rp.assembler);
 	if (rc < 0)
 		goto out;
 	rc = replay_run(&rp, first, first_len);
@@ -323,7 +235,6 @@ audit_replay(FILE *fp, const char *first, size_t first_len,
 out:
 	progress_clear(&rp);
 	audit_asm_free(rp.assembler);
-	free(rp.rd.blk);
-	free(rp.rd.line);
+	lineread_free(&rp.rd);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "capture/capture.h"
+#include "core/lineread.h"
 #include "core/log.h"
 #include "event/event_json.h"
 
@@ -110,10 +111,16 @@ replay_line(struct replay *rp, const char *line, size_t len)
 	return rp->sink(ev, rp->arg);
 }
 
+/* One line: LEN bytes, a '\n' (the caller's first line may keep it) and a '\r' before it
+ * are dropped.  TOO_LONG says the reader cut it. */
 static int
-replay_chunk(struct replay *rp, const char *line, size_t len)
+replay_chunk(struct replay *rp, const char *line, size_t len, bool too_long)
 {
 	rp->st->lines++;
+	if (too_long) {
+		skip(rp, "line too long");
+		return 0;
+	}
 	if (len > 0 && line[len - 1] == '\n')
 		len--;
 	if (len > 0 && line[len - 1] == '\r')
@@ -127,19 +134,19 @@ capture_replay(FILE *fp, const char *name, const char *first, size_t first_len,
 {
 	struct capture_stats local;
 	struct replay rp = { name ? name : "-", sink, arg, st ? st : &local };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int rc = 0;
+	struct lineread lr;
+	int rc;
 
 	memset(rp.st, 0, sizeof(*rp.st));
+	/* Lines are read bounded: an endless line costs CAPTURE_MAX_LINE, not all memory. */
+	if ((rc = lineread_init(&lr, fp, CAPTURE_MAX_LINE)) < 0)
+		goto out;
 	if (first != NULL)
-		rc = replay_chunk(&rp, first, first_len);
-	while (rc == 0 && (n = getline(&line, &cap, fp)) >= 0)
-		rc = replay_chunk(&rp, line, (size_t)n);
-	if (rc == 0 && ferror(fp))
-		rc = -EIO;
-	free(line);
+		rc = replay_chunk(&rp, first, first_len, false);	/* replay_line() checks its length */
+	while (rc == 0 && (rc = lineread_next(&lr)) > 0)
+		rc = replay_chunk(&rp, lr.line, lr.len, lr.too_long);
+out:
+	lineread_free(&lr);
 	if (rp.st->bad_lines > CAPTURE_MAX_REPORTS)
 		log_warnx("%s: %llu bad lines skipped, only the first %u reported", rp.name,
 		          (unsigned long long)rp.st->bad_lines, CAPTURE_MAX_REPORTS);

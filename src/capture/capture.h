@@ -37,8 +37,10 @@ int capture_write(FILE *fp, const struct event *ev);
  * be passed in FIRST/FIRST_LEN (with or without its newline) when the caller already read it
  * to detect the format (NULL if not).  Bad lines are reported through log_warnx() as
  * "NAME:LINE: skipped: REASON" (NAME NULL prints "-"), the first CAPTURE_MAX_REPORTS of them,
- * and skipped.  Return 0 at end of input, -EIO on a read error, or SINK's -errno when it asks
- * to stop.  ST (may be NULL) is reset and filled in either way. */
+ * and skipped.  A line is never held beyond CAPTURE_MAX_LINE bytes, whatever the input.
+ * Return 0 at end of input, -errno on a read error (-EIO when the stream does not say which),
+ * -ENOMEM, or SINK's -errno when it asks to stop.  ST (may be NULL) is reset and filled in
+ * either way. */
 int capture_replay(FILE *fp, const char *name, const char *first, size_t first_len,
                    event_fn *sink, void *arg, struct capture_stats *st);
 

@@ -21,6 +21,10 @@ arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_chunk *c = a->head;
 
+	/* Rounding up or adding the chunk header must not wrap: a size this large is a bug
+	 * upstream, and a wrapped one would hand out a block smaller than asked for. */
+	if (n > SIZE_MAX / 2)
+		abort();
 	n = (n + 15) & ~(size_t)15;
 	if (n == 0)
 		n = 16;
@@ -54,7 +58,7 @@ arena_zalloc(struct arena *a, size_t n)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc(a, n < SIZE_MAX ? n + 1 : n);	/* SIZE_MAX aborts there */
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -1,7 +1,7 @@
 /* arena.h - a bump allocator for data that lives and dies together (one event's strings).
- * Allocation never fails (abort on out-of-memory); nothing is freed one by one; arena_free()
- * releases everything at once.  An arena starts with a small inline block, so most events
- * need a single malloc. */
+ * Allocation never fails (abort on out-of-memory, and on a size above SIZE_MAX / 2, which only
+ * a bug can ask for); nothing is freed one by one; arena_free() releases everything at once.
+ * An arena starts with a small inline block, so most events need a single malloc. */
 #ifndef SHIKRA_ARENA_H
 #define SHIKRA_ARENA_H
 

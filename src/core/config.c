@@ -274,6 +274,10 @@ walk_value(struct walk *w, const struct ckey *k, yaml_node_t *val, const char *p
 	const char *why = "";
 
 	if (val->type == YAML_SCALAR_NODE) {
+		/* A single value for a list key is a list of one: it replaces the default,
+		 * as a sequence does (and as Falco reads rules_files), and commas stay. */
+		if (k->kind == CK_LIST)
+			config_set(w->cfg, k, "", false, &why);
 		if (config_set(w->cfg, k, (const char *)val->data.scalar.value,
 		    k->kind == CK_LIST, &why) < 0) {
 			diags_add(w->diags, DIAG_ERROR, w->file, (unsigned)val->start_mark.line + 1,

@@ -7,8 +7,8 @@
 
 #include "core/strnum.h"
 
-static int
-digit_value(char c)
+int
+strnum_xdigit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -16,7 +16,22 @@ digit_value(char c)
 		return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	return 99;
+	return -1;
+}
+
+int
+strnum_hexdecode(const char *hex, size_t len, char *out)
+{
+	if (len % 2 != 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = strnum_xdigit(hex[2 * i]), lo = strnum_xdigit(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[i] = (char)(hi << 4 | lo);
+	}
+	return 0;
 }
 
 int
@@ -32,9 +47,9 @@ strnum_u64(const char *s, size_t len, int base, uint64_t max, uint64_t *out)
 	const uint64_t cutoff = UINT64_MAX / (uint64_t)base;
 	const uint64_t cutlim = UINT64_MAX % (uint64_t)base;
 	for (size_t i = 0; i < len; i++) {
-		int d = digit_value(s[i]);
+		int d = strnum_xdigit(s[i]);
 
-		if (d >= base)
+		if (d < 0 || d >= base)
 			return -EINVAL;
 		if (v > cutoff || (v == cutoff && (uint64_t)d > cutlim))
 			overflow = 1;	/* keep scanning: a later junk byte is -EINVAL */

@@ -16,4 +16,11 @@ int strnum_i64(const char *s, size_t len, int base, int64_t min, int64_t max, in
 int strnum_u64z(const char *s, int base, uint64_t max, uint64_t *out);
 int strnum_i64z(const char *s, int base, int64_t min, int64_t max, int64_t *out);
 
+/* Hex bytes, as audit records and rule constants (bcontains) carry them. */
+int strnum_xdigit(char c);                  /* 0..15 for 0-9, a-f, A-F; -1 otherwise */
+/* Decode the LEN hex digits at HEX into OUT (LEN / 2 bytes, not NUL-terminated; embedded NULs
+ * are kept).  0, or -EINVAL for an odd LEN or a byte that is not a hex digit (OUT then holds
+ * an unspecified prefix). */
+int strnum_hexdecode(const char *hex, size_t len, char *out);
+
 #endif

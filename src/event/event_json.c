@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/utf8.h"
 #include "event/event_json.h"
 #include "event/event_json_int.h"
 
@@ -95,7 +96,7 @@ put_type(struct wr *w, json_t *obj, const struct event *ev)
 		return -EINVAL;
 	if (generic && ev->name != NULL && ev->name[0] != '\0')
 		name = ev->name;
-	if (strlen(name) > EVENT_JSON_MAX_NAME || !event_json_utf8_valid(name, strlen(name)))
+	if (strlen(name) > EVENT_JSON_MAX_NAME || !utf8_valid(name, strlen(name)))
 		return -EINVAL;
 	put(w, obj, "type", json_string(name));
 	if (strcmp(name, tname) != 0)
@@ -259,7 +260,7 @@ put_args(struct wr *w, json_t *obj, const struct event *ev)
 		size_t len = a->name ? strlen(a->name) : 0;
 
 		if (len == 0 || len > EVENT_JSON_MAX_NAME ||
-		    !event_json_utf8_valid(a->name, len) || json_object_get(args, a->name)) {
+		    !utf8_valid(a->name, len) || json_object_get(args, a->name)) {
 			json_decref(args);
 			json_decref(raw);
 			return -EINVAL;
@@ -302,7 +303,7 @@ fields_json(struct wr *w, const struct event *ev)
 
 		if (kv->key == NULL || kv->value == NULL)
 			continue;
-		if (!event_json_utf8_valid(kv->key, strlen(kv->key)) ||
+		if (!utf8_valid(kv->key, strlen(kv->key)) ||
 		    json_object_get(obj, kv->key) != NULL) {
 			json_decref(obj);
 			return fields_pairs(w, ev);

@@ -76,6 +76,13 @@ int event_to_json(const struct event *ev, json_t **out);
  * enough; WHY may be NULL).  Borrows OBJ. */
 int event_from_json(const json_t *obj, struct event **out, char *why, size_t why_len);
 
+/* A JSON string for the LEN bytes at S, for alerts and listings rather than captures: valid
+ * UTF-8 is kept as it is and every byte that is not part of a valid sequence becomes the four
+ * characters \xNN, so a file or process name that is not UTF-8 still prints (jansson refuses
+ * such a string outright).  Unlike event_json_str() this is not reversible, and it need not
+ * be.  A new reference, or NULL when jansson runs out of memory. */
+json_t *event_json_text(const char *s, size_t len);
+
 /* Format TS_NS as "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" into BUF (at least 40 bytes). */
 void event_json_time(uint64_t ts_ns, char *buf, size_t len);
 

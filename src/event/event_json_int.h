@@ -12,11 +12,6 @@
 #include "core/sbuf.h"
 #include "event/event.h"
 
-/* Length of the valid UTF-8 sequence at S (N bytes available), or 0 if S does not start one.
- * As strict as jansson: no overlong forms, no surrogates, nothing above U+10FFFF. */
-size_t event_json_utf8_seq(const unsigned char *s, size_t n);
-bool event_json_utf8_valid(const char *s, size_t n);
-
 /* The JSON string for the C string S (see the escape rule in event_json.h).  A new reference,
  * or NULL when jansson runs out of memory. */
 json_t *event_json_str(const char *s);

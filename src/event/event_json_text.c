@@ -13,49 +13,10 @@
 #include <linux/audit.h>
 
 #include "core/strnum.h"
+#include "core/timefmt.h"
+#include "core/utf8.h"
 #include "event/event_json.h"
 #include "event/event_json_int.h"
-
-size_t
-event_json_utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	uint32_t cp, min;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2, cp = c & 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, cp = c & 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4, cp = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-bool
-event_json_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (size_t i = 0, k; i < n; i += k)
-		if ((k = event_json_utf8_seq(p + i, n - i)) == 0)
-			return false;
-	return true;
-}
 
 json_t *
 event_json_str(const char *s)
@@ -66,10 +27,10 @@ event_json_str(const char *s)
 	struct sbuf b = SBUF_INIT;
 	json_t *v;
 
-	if (event_json_utf8_valid(s, n))
+	if (utf8_valid(s, n))
 		return json_stringn(s, n);	/* the common case: no copy */
 	for (size_t i = 0, k; i < n; i += k) {
-		k = event_json_utf8_seq(p + i, n - i);
+		k = utf8_seq(s + i, n - i);
 		if (k > 0) {
 			sbuf_add(&b, p + i, k);
 		} else {
@@ -83,14 +44,32 @@ event_json_str(const char *s)
 	return v;
 }
 
+json_t *
+event_json_text(const char *s, size_t len)
+{
+	struct sbuf b = SBUF_INIT;
+	json_t *v;
+
+	if (utf8_valid(s, len))
+		return json_stringn(s, len);
+	for (size_t i = 0, k; i < len; i += k) {
+		if ((k = utf8_seq(s + i, len - i)) > 0) {
+			sbuf_add(&b, s + i, k);
+		} else {
+			sbuf_printf(&b, "\\x%02x", (unsigned char)s[i]);
+			k = 1;
+		}
+	}
+	v = json_stringn(sbuf_str(&b), b.len);
+	sbuf_free(&b);
+	return v;
+}
+
+/* A lower-case hex digit's value: upper case is not canonical, so not accepted either. */
 static int
 hexval(unsigned char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;	/* upper case is not canonical, so not accepted either */
+	return c >= 'A' && c <= 'F' ? -1 : strnum_xdigit((char)c);
 }
 
 int
@@ -251,14 +230,10 @@ event_json_proc_u64s(size_t *n)
 void
 event_json_time(uint64_t ts_ns, char *buf, size_t len)
 {
-	time_t sec = (time_t)(ts_ns / 1000000000u);
-	struct tm tm;
-	char day[32];
+	char t[TIMEFMT_MAX];
+	size_t n = timefmt_write(ts_ns, TIMEFMT_UTC_ISO, true, t);
 
-	if (gmtime_r(&sec, &tm) == NULL ||
-	    strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		day[0] = '\0';	/* cannot happen for any uint64_t, but never print garbage */
-	snprintf(buf, len, "%s.%09uZ", day, (unsigned)(ts_ns % 1000000000u));
+	snprintf(buf, len, "%.*s", (int)n, t);
 }
 
 /* Read the N-digit decimal at S into *OUT if it lies in [MIN, MAX]. */

@@ -52,7 +52,7 @@ proc_strdup(struct proc *p, const char *s)
 void
 proc_set_argv(struct proc *p, const char *const *argv, uint32_t count)
 {
-	p->argv = arena_alloc(&p->mem, (count + 1) * sizeof(char *));
+	p->argv = arena_alloc(&p->mem, ((size_t)count + 1) * sizeof(char *));	/* no 32-bit wrap */
 	for (uint32_t i = 0; i < count; i++)
 		p->argv[i] = arena_strdup(&p->mem, argv[i]);
 	p->argv[count] = NULL;

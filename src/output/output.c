@@ -4,11 +4,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/sbuf.h"
+#include "core/timefmt.h"
+#include "event/event_json.h"
 #include "output/sink.h"
 
 #define OUTPUT_MAX_SINKS 4
@@ -23,47 +24,21 @@ struct outputs {
 	struct sbuf text;
 };
 
-static void
-split_ns(uint64_t ts_ns, struct tm *tm, bool utc, unsigned long *ns)
-{
-	time_t sec = (time_t)(ts_ns / 1000000000u);
-
-	*ns = (unsigned long)(ts_ns % 1000000000u);
-	if (utc)
-		gmtime_r(&sec, tm);
-	else
-		localtime_r(&sec, tm);
-}
-
 void
 output_time_text(uint64_t ts_ns, bool iso, struct sbuf *out)
 {
-	struct tm tm;
-	unsigned long ns;
-	char buf[64];
+	char t[TIMEFMT_MAX];
 
-	split_ns(ts_ns, &tm, false, &ns);
-	if (iso) {
-		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-		char zone[8];
-		strftime(zone, sizeof(zone), "%z", &tm);
-		sbuf_printf(out, "%s.%09lu%s", buf, ns, zone);
-	} else {
-		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		sbuf_printf(out, "%s.%09lu", buf, ns);
-	}
+	sbuf_add(out, t, timefmt_write(ts_ns, iso ? TIMEFMT_LOCAL_ISO : TIMEFMT_LOCAL_CLOCK,
+	                               true, t));
 }
 
 void
 output_time_json(uint64_t ts_ns, struct sbuf *out)
 {
-	struct tm tm;
-	unsigned long ns;
-	char buf[64];
+	char t[TIMEFMT_MAX];
 
-	split_ns(ts_ns, &tm, true, &ns);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	sbuf_printf(out, "%s.%09luZ", buf, ns);
+	sbuf_add(out, t, timefmt_write(ts_ns, TIMEFMT_UTC_ISO, true, t));
 }
 
 static void
@@ -140,29 +115,6 @@ outputs_dispatch(struct outputs *o, enum priority p)
 	}
 }
 
-/* A JSON string for LEN bytes of S.  jansson refuses invalid UTF-8, and the text line
- * passes bytes >= 0x80 through, so a process or file name that is not UTF-8 would silently
- * drop the member; such a string is written with every byte >= 0x80 as the text \xNN. */
-static json_t *
-json_text(const char *s, size_t len)
-{
-	json_t *j = json_stringn(s, len);
-	struct sbuf tmp = SBUF_INIT;
-
-	if (j != NULL)
-		return j;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80)
-			sbuf_putc(&tmp, (char)c);
-		else
-			sbuf_printf(&tmp, "\\x%02x", c);
-	}
-	j = json_stringn(sbuf_str(&tmp), tmp.len);
-	sbuf_free(&tmp);
-	return j;
-}
-
 /* Build o->line from the text form in o->text: as is, or wrapped in Falco's JSON. */
 static void
 outputs_finish(struct outputs *o, enum priority p, const char *rule, const char *source,
@@ -176,9 +128,9 @@ outputs_finish(struct outputs *o, enum priority p, const char *rule, const char 
 	}
 	json_t *j = json_object();
 	struct sbuf t = SBUF_INIT;
-	json_object_set_new(j, "hostname", json_text(o->hostname, strlen(o->hostname)));
+	json_object_set_new(j, "hostname", event_json_text(o->hostname, strlen(o->hostname)));
 	if (o->cfg.json_include_output_property)
-		json_object_set_new(j, "output", json_text(o->text.buf, o->text.len));
+		json_object_set_new(j, "output", event_json_text(sbuf_str(&o->text), o->text.len));
 	json_object_set_new(j, "output_fields", fields ? fields : json_object());
 	json_object_set_new(j, "priority", json_string(priority_name(p)));
 	json_object_set_new(j, "rule", json_string(rule));

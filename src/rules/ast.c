@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "rules/ast.h"
 #include "rules/lex.h"
 
@@ -169,7 +170,7 @@ ast_render_value(const char *s, uint32_t len, struct sbuf *out)
 			sbuf_putc(out, '\\');
 			sbuf_putc(out, to[p - from]);
 			i++;
-		} else if (c < 0x20 || c == 0x7f || (n = lex_utf8_seq(s + i, len - i)) == 0) {
+		} else if (c < 0x20 || c == 0x7f || (n = utf8_seq(s + i, len - i)) == 0) {
 			sbuf_printf(out, "\\x%02x", c);
 			i++;
 		} else {
@@ -197,7 +198,7 @@ render_field(const char *f, uint32_t len, struct sbuf *out)
 	uint32_t at = br ? (uint32_t)(br - f) : len;
 	uint32_t alen = br && f[len - 1] == ']' ? len - at - 2 : 0;
 
-	if (alen == 0 || (lex_utf8_check(br + 1, alen) == alen && !memchr(br + 1, '"', alen) &&
+	if (alen == 0 || (utf8_check(br + 1, alen) == alen && !memchr(br + 1, '"', alen) &&
 	                  !memchr(br + 1, '\'', alen))) {
 		sbuf_add(out, f, len);
 		return;

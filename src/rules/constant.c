@@ -84,18 +84,6 @@ parse_ip(const char *s, uint32_t len, struct chk_const *out)
 	return 0;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* bcontains/bstartswith take hex digits: "CAFEBABE" -> 4 bytes. */
 static int
 parse_hex(const char *s, uint32_t len, struct arena *a, struct chk_const *out)
@@ -105,12 +93,8 @@ parse_hex(const char *s, uint32_t len, struct arena *a, struct chk_const *out)
 	if (len == 0 || len % 2)
 		return -EINVAL;
 	b = arena_alloc(a, len / 2 + 1);
-	for (uint32_t i = 0; i < len; i += 2) {
-		int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		b[i / 2] = (char)(hi * 16 + lo);
-	}
+	if (strnum_hexdecode(s, len, b) < 0)
+		return -EINVAL;
 	b[len / 2] = '\0';
 	out->str.s = b;
 	out->str.len = len / 2;

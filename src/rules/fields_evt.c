@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "core/sbuf.h"
+#include "core/timefmt.h"
 #include "rules/fields_int.h"
 
 #define NS_PER_S 1000000000u
@@ -49,39 +49,16 @@ field_x_evt_num(const struct field_ref *ref, const struct event *ev, struct aren
 	return ev->serial ? fields_put_u64(out, max, FT_UINT64, ev->serial) : 0;
 }
 
-enum time_form {
-	TIME_CLOCK,         /* local HH:MM:SS */
-	TIME_DATE,          /* local YYYY-MM-DD HH:MM:SS */
-	TIME_ISO,           /* UTC YYYY-MM-DDTHH:MM:SS, then "Z" */
-};
-
-/* Format the event time in FORM, adding ".nnnnnnnnn" if NS. */
+/* The event time in FORM, with ".nnnnnnnnn" if NS; not available without a time. */
 static uint32_t
 put_time(const struct event *ev, struct arena *scratch, struct fvalue *out, uint32_t max,
-         enum time_form form, bool ns)
+         enum timefmt_form form, bool ns)
 {
-	time_t secs = (time_t)(ev->ts_ns / NS_PER_S);
-	struct tm tm;
-	char buf[80];
+	char buf[TIMEFMT_MAX];
 	size_t n;
 
-	if (ev->ts_ns == 0)
+	if (ev->ts_ns == 0 || (n = timefmt_write(ev->ts_ns, form, ns, buf)) == 0)
 		return 0;
-	if ((form == TIME_ISO ? gmtime_r(&secs, &tm) : localtime_r(&secs, &tm)) == NULL)
-		return 0;
-	if (form == TIME_CLOCK)
-		n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-	else if (form == TIME_DATE)
-		n = strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-	else
-		n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0)
-		return 0;
-	if (ns)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%09" PRIu64,
-		                      ev->ts_ns % NS_PER_S);
-	if (form == TIME_ISO && n + 1 < sizeof(buf))
-		buf[n++] = 'Z';
 	return fields_put_str(out, max, arena_strndup(scratch, buf, n), n);
 }
 
@@ -89,35 +66,35 @@ uint32_t
 field_x_evt_time(const struct field_ref *ref, const struct event *ev, struct arena *scratch,
                  struct fvalue *out, uint32_t max)
 {
-	return put_time(ev, scratch, out, max, TIME_CLOCK, true);
+	return put_time(ev, scratch, out, max, TIMEFMT_LOCAL_CLOCK, true);
 }
 
 uint32_t
 field_x_evt_time_s(const struct field_ref *ref, const struct event *ev, struct arena *scratch,
                    struct fvalue *out, uint32_t max)
 {
-	return put_time(ev, scratch, out, max, TIME_CLOCK, false);
+	return put_time(ev, scratch, out, max, TIMEFMT_LOCAL_CLOCK, false);
 }
 
 uint32_t
 field_x_evt_time_iso(const struct field_ref *ref, const struct event *ev,
                      struct arena *scratch, struct fvalue *out, uint32_t max)
 {
-	return put_time(ev, scratch, out, max, TIME_ISO, true);
+	return put_time(ev, scratch, out, max, TIMEFMT_UTC_ISO, true);
 }
 
 uint32_t
 field_x_evt_datetime(const struct field_ref *ref, const struct event *ev,
                      struct arena *scratch, struct fvalue *out, uint32_t max)
 {
-	return put_time(ev, scratch, out, max, TIME_DATE, true);
+	return put_time(ev, scratch, out, max, TIMEFMT_LOCAL_DATE, true);
 }
 
 uint32_t
 field_x_evt_datetime_s(const struct field_ref *ref, const struct event *ev,
                        struct arena *scratch, struct fvalue *out, uint32_t max)
 {
-	return put_time(ev, scratch, out, max, TIME_DATE, false);
+	return put_time(ev, scratch, out, max, TIMEFMT_LOCAL_DATE, false);
 }
 
 uint32_t

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/sbuf.h"
+#include "core/utf8.h"
 #include "rules/compile.h"
 #include "rules/eval.h"
 #include "rules/expand.h"
@@ -83,7 +84,7 @@ list_item(struct filter_env *env, const char *item, struct ast_value *v, const c
 	struct sbuf b = SBUF_INIT;
 
 	memset(v, 0, sizeof(*v));
-	if (len > LEX_MAX_TEXT || lex_utf8_check(item, len) != len) {
+	if (len > LEX_MAX_TEXT || utf8_check(item, len) != len) {
 		*why = len > LEX_MAX_TEXT ? "item too long" : "invalid UTF-8";
 		return -EINVAL;
 	}

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/strnum.h"
+#include "core/utf8.h"
 #include "rules/lex.h"
 
 void
@@ -43,58 +45,6 @@ is_ident_char(unsigned char c)
 	return is_ident_start(c) || (c >= '0' && c <= '9') || c == '.';
 }
 
-/* Length of the UTF-8 sequence starting at S (at most AVAIL bytes), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t avail)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Reject overlong forms, surrogates and code points past U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-size_t
-lex_utf8_seq(const char *s, size_t avail)
-{
-	return utf8_seq((const unsigned char *)s, avail);
-}
-
-size_t
-lex_utf8_check(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		size_t n = utf8_seq(u + i, len - i);
-		if (n == 0)
-			return i;
-		i += n;
-	}
-	return len;
-}
-
 static int
 fail(struct lex_error *err, uint32_t off, const char *msg)
 {
@@ -114,7 +64,7 @@ scan_string(struct lexer *lx, struct lex_token *tok, struct lex_error *err)
 		i += (lx->src[i] == '\\' && i + 1 < lx->len) ? 2 : 1;
 	if (i >= lx->len)
 		return fail(err, start, "unterminated string");
-	size_t bad = lex_utf8_check(lx->src + start + 1, i - start - 1);
+	size_t bad = utf8_check(lx->src + start + 1, i - start - 1);
 	if (bad != i - start - 1)
 		return fail(err, start + 1 + (uint32_t)bad, "invalid UTF-8 in string");
 	*tok = (struct lex_token){ .kind = LEX_STRING, .off = start, .len = i + 1 - start };
@@ -158,7 +108,7 @@ scan_ident(struct lexer *lx, struct lex_token *tok, struct lex_error *err)
 		if (scan_field_arg(lx, err) < 0)
 			return -EINVAL;
 	}
-	size_t bad = lex_utf8_check(lx->src + start, lx->off - start);
+	size_t bad = utf8_check(lx->src + start, lx->off - start);
 	if (bad != lx->off - start)
 		return fail(err, start + (uint32_t)bad, "invalid UTF-8");
 	*tok = (struct lex_token){ .kind = LEX_WORD, .off = start, .len = lx->off - start,
@@ -173,7 +123,7 @@ scan_bare(struct lexer *lx, struct lex_token *tok, struct lex_error *err)
 
 	while (lx->off < lx->len && !is_bare_stop((unsigned char)lx->src[lx->off]))
 		lx->off++;
-	size_t bad = lex_utf8_check(lx->src + start, lx->off - start);
+	size_t bad = utf8_check(lx->src + start, lx->off - start);
 	if (bad != lx->off - start)
 		return fail(err, start + (uint32_t)bad, "invalid UTF-8");
 	*tok = (struct lex_token){ .kind = LEX_WORD, .off = start, .len = lx->off - start,
@@ -236,18 +186,6 @@ lex_paren_follows(const struct lexer *lx)
 	return lx->off < lx->len && lx->src[lx->off] == '(';
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One escape at SPAN[I] (the byte after the backslash); appends to OUT, returns bytes used. */
 static int
 unescape_one(const char *span, uint32_t i, uint32_t end, struct sbuf *out, struct lex_error *err)
@@ -274,8 +212,8 @@ unescape_one(const char *span, uint32_t i, uint32_t end, struct sbuf *out, struc
 		return 1;
 	}
 	if (c == 'x') {
-		int hi = i + 1 < end ? hex_digit(span[i + 1]) : -1;
-		int lo = i + 2 < end ? hex_digit(span[i + 2]) : -1;
+		int hi = i + 1 < end ? strnum_xdigit(span[i + 1]) : -1;
+		int lo = i + 2 < end ? strnum_xdigit(span[i + 2]) : -1;
 		if (hi < 0 || lo < 0)
 			return fail(err, i - 1, "hex escape needs two hexadecimal digits");
 		if (hi == 0 && lo == 0)
@@ -310,7 +248,7 @@ lex_unquote(const char *span, uint32_t len, struct sbuf *out, struct lex_error *
 bool
 lex_is_bare(const char *s, size_t len)
 {
-	if (len == 0 || lex_utf8_check(s, len) != len)
+	if (len == 0 || utf8_check(s, len) != len)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];

@@ -66,12 +66,6 @@ bool lex_paren_follows(const struct lexer *lx);
  * relative to SPAN. */
 int lex_unquote(const char *span, uint32_t len, struct sbuf *out, struct lex_error *err);
 
-/* Length of the valid UTF-8 sequence at S (AVAIL >= 1 bytes there), or 0 if invalid. */
-size_t lex_utf8_seq(const char *s, size_t avail);
-
-/* Offset of the first byte of S that is not part of valid UTF-8, or LEN if all is valid. */
-size_t lex_utf8_check(const char *s, size_t len);
-
 /* True if the LEN bytes at S would read back as one bare string in value mode. */
 bool lex_is_bare(const char *s, size_t len);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/strnum.h"
+#include "event/event_json.h"
 #include "rules/ast.h"
 #include "rules/eval.h"
 #include "rules/fields.h"
@@ -320,27 +321,6 @@ template_render(const struct template *t, const struct event *ev, struct arena *
 	sbuf_free(&raw);
 }
 
-/* A JSON string for LEN bytes of S.  jansson refuses invalid UTF-8; file and process names
- * may be anything, so such bytes are written as the text \xNN (alerts need not be lossless;
- * captures are, and have their own encoding). */
-static json_t *
-json_text(const char *s, size_t len, struct sbuf *tmp)
-{
-	json_t *j = json_stringn(s, len);
-
-	if (j != NULL)
-		return j;
-	sbuf_reset(tmp);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80)
-			sbuf_putc(tmp, (char)c);
-		else
-			sbuf_printf(tmp, "\\x%02x", c);
-	}
-	return json_stringn(sbuf_str(tmp), tmp->len);
-}
-
 /* The JSON form of one value, typed as the field table says. */
 static json_t *
 fvalue_json(const struct fvalue *v, struct sbuf *tmp)
@@ -357,7 +337,8 @@ fvalue_json(const struct fvalue *v, struct sbuf *tmp)
 	case FT_BOOL:
 		return json_boolean(v->b);
 	case FT_STRING:
-		return json_text(v->str.s, v->str.len, tmp);
+		/* File and process names may be any bytes: alerts need not be lossless. */
+		return event_json_text(v->str.s, v->str.len);
 	default:
 		sbuf_reset(tmp);
 		fvalue_format(v, tmp);

@@ -82,6 +82,25 @@ test_file_overrides_defaults(void **state)
 	free(f);
 }
 
+/* A single value for a list key replaces the default list, as a one-item sequence does. */
+static void
+test_scalar_list_replaces_default(void **state)
+{
+	struct config c;
+	struct diags d = DIAGS_INIT;
+	char *f = write_tmp("rules_files: /only/this,one.yaml\n");
+
+	config_defaults(&c);
+	assert_int_equal(c.nrules_files, 2);
+	assert_int_equal(config_load(&c, f, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(c.nrules_files, 1);
+	assert_string_equal(c.rules_files[0], "/only/this,one.yaml");
+	config_free(&c);
+	unlink(f);
+	free(f);
+}
+
 static void
 test_every_problem_is_reported_with_position(void **state)
 {
@@ -219,6 +238,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_cover_every_key),
 		cmocka_unit_test(test_file_overrides_defaults),
+		cmocka_unit_test(test_scalar_list_replaces_default),
 		cmocka_unit_test(test_every_problem_is_reported_with_position),
 		cmocka_unit_test(test_yaml_syntax_errors_and_odd_documents),
 		cmocka_unit_test(test_overrides),

@@ -3,24 +3,30 @@
 
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "core/arena.h"
 #include "core/diag.h"
+#include "core/lineread.h"
 #include "core/pathlist.h"
 #include "core/notify.h"
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "core/sbuf.h"
 #include "core/strnum.h"
+#include "core/timefmt.h"
+#include "core/utf8.h"
 
 static void
 test_strnum_accepts_whole_numbers(void **state)
@@ -64,6 +70,134 @@ test_strnum_rejects_junk_and_range(void **state)
 	/* A span is read only as far as its length. */
 	assert_int_equal(strnum_u64("123junk", 3, 10, UINT64_MAX, &u), 0);
 	assert_int_equal(u, 123);
+}
+
+static void
+test_utf8_strict(void **state)
+{
+	/* Truncated sequences, stray continuations, bad leads: the offset of the first bad byte. */
+	assert_int_equal(utf8_check("ab\xc3\xa9", 4), 4);
+	assert_int_equal(utf8_check("ab\xc3", 3), 2);
+	assert_int_equal(utf8_check("ab\xc3\xa9\x80z", 6), 4);
+	assert_int_equal(utf8_check("\xc0\x80", 2), 0);	/* overlong NUL */
+	assert_int_equal(utf8_check("\xf5\x80\x80\x80", 4), 0);
+	assert_int_equal(utf8_check("x\xe2\x82", 3), 1);	/* cut inside a 3-byte sequence */
+	/* AVAIL bounds the read: a sequence that would run past it is invalid. */
+	assert_int_equal(utf8_seq("\xe2\x82\xac", 2), 0);
+	assert_int_equal(utf8_seq("\xe2\x82\xac", 3), 3);
+	assert_int_equal(utf8_seq("\xf0\x9f\x98\x80", 4), 4);
+	assert_int_equal(utf8_seq("", 1), 1);			/* a NUL is a one-byte sequence */
+	assert_true(utf8_valid("", 0));
+	assert_false(utf8_valid("\xed\xa0\x80", 3));		/* surrogate */
+}
+
+/* Lines of any length and content are read with at most MAX bytes held; the reader keeps its
+ * place across a line many blocks long. */
+static void
+test_lineread_bounded(void **state)
+{
+	struct sbuf in = SBUF_INIT;
+	struct lineread lr;
+	FILE *fp;
+
+	sbuf_puts(&in, "abc\n");
+	for (int i = 0; i < 300000; i++)		/* several 64 KiB blocks, one line */
+		sbuf_putc(&in, 'z');
+	sbuf_puts(&in, "\nx");
+	sbuf_add(&in, "\0y\r\n\n12345\n123456\ntail", 23);
+	assert_non_null(fp = fmemopen(in.buf, in.len, "r"));
+	assert_int_equal(lineread_init(&lr, fp, 5), 0);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_false(lr.too_long);
+	assert_int_equal(lr.len, 3);
+	assert_string_equal(lr.line, "abc");
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_true(lr.too_long);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_false(lr.too_long);
+	assert_int_equal(lr.len, 4);
+	assert_memory_equal(lr.line, "x\0y\r", 4);	/* NUL and CR are the caller's business */
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_int_equal(lr.len, 0);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_false(lr.too_long);
+	assert_string_equal(lr.line, "12345");
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_true(lr.too_long);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "tail");		/* no newline at the end */
+	assert_int_equal(lineread_next(&lr), 0);
+	assert_true(lr.cap <= 4096);			/* never grew past the first buffer */
+	assert_int_equal(lr.bytes, in.len);
+	lineread_free(&lr);
+	fclose(fp);
+	sbuf_free(&in);
+}
+
+/* lineread_first() stops right after its line, so the stream can be handed on. */
+static void
+test_lineread_first(void **state)
+{
+	static const char text[] = "abcde\n0123456789\nnext";
+	struct sbuf line = SBUF_INIT;
+	FILE *fp = fmemopen((void *)text, sizeof(text) - 1, "r");
+
+	assert_non_null(fp);
+	assert_int_equal(lineread_first(fp, 5, &line), 1);
+	assert_int_equal(line.len, 6);
+	assert_string_equal(sbuf_str(&line), "abcde\n");		/* MAX bytes and the '\n' */
+	assert_int_equal(lineread_first(fp, 5, &line), 1);
+	assert_int_equal(line.len, 6);				/* MAX + 1: too long to accept */
+	assert_string_equal(sbuf_str(&line), "012345");
+	assert_int_equal(getc(fp), 'n');			/* the rest of the line was consumed */
+	assert_int_equal(lineread_first(fp, 5, &line), 1);
+	assert_string_equal(sbuf_str(&line), "ext");
+	assert_int_equal(lineread_first(fp, 5, &line), 0);
+	fclose(fp);
+	sbuf_free(&line);
+}
+
+static void
+test_timefmt_forms(void **state)
+{
+	char buf[TIMEFMT_MAX];
+
+	assert_int_equal(timefmt_write(0, TIMEFMT_UTC_ISO, true, buf), 30);
+	assert_string_equal(buf, "1970-01-01T00:00:00.000000000Z");
+	timefmt_write(UINT64_MAX, TIMEFMT_UTC_ISO, true, buf);
+	assert_string_equal(buf, "2554-07-21T23:34:33.709551615Z");
+	timefmt_write(UINT64_C(999999999), TIMEFMT_UTC_ISO, false, buf);
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	/* Local forms, in a zone that needs no tz database. */
+	setenv("TZ", "XYZ-5:30", 1);
+	tzset();
+	timefmt_write(123, TIMEFMT_LOCAL_ISO, true, buf);
+	assert_string_equal(buf, "1970-01-01T05:30:00.000000123+0530");
+	timefmt_write(123, TIMEFMT_LOCAL_CLOCK, false, buf);
+	assert_string_equal(buf, "05:30:00");
+	timefmt_write(123, TIMEFMT_LOCAL_DATE, true, buf);
+	assert_string_equal(buf, "1970-01-01 05:30:00.000000123");
+	assert_true(timefmt_write(UINT64_MAX, TIMEFMT_LOCAL_ISO, true, buf) < TIMEFMT_MAX);
+	unsetenv("TZ");
+	tzset();
+}
+
+static void
+test_strnum_hexdecode(void **state)
+{
+	char out[8];
+
+	assert_int_equal(strnum_hexdecode("2F746d7000ff", 12, out), 0);
+	assert_memory_equal(out, "/tmp\0\xff", 6);		/* both cases, NUL kept */
+	assert_int_equal(strnum_hexdecode("", 0, out), 0);
+	assert_int_equal(strnum_hexdecode("abc", 3, out), -EINVAL);	/* odd */
+	assert_int_equal(strnum_hexdecode("0g", 2, out), -EINVAL);
+	assert_int_equal(strnum_hexdecode("0 ", 2, out), -EINVAL);
+	assert_int_equal(strnum_hexdecode("\0" "0", 2, out), -EINVAL);
+	assert_int_equal(strnum_xdigit('F'), 15);
+	assert_int_equal(strnum_xdigit('/'), -1);
+	assert_int_equal(strnum_xdigit(':'), -1);
+	assert_int_equal(strnum_xdigit('G'), -1);
 }
 
 static void
@@ -111,6 +245,29 @@ test_arena_alignment_and_large_blocks(void **state)
 	arena_free(&a);
 	assert_null(a.head);
 	arena_free(NULL);
+}
+
+/* A size that would wrap when rounded up aborts instead of handing out a tiny block. */
+static void
+test_arena_refuses_wrapping_sizes(void **state)
+{
+	static const size_t sizes[] = { SIZE_MAX, SIZE_MAX - 7, SIZE_MAX / 2 + 1 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		pid_t pid = fork();
+		int st;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct arena a = ARENA_INIT;
+			signal(SIGABRT, SIG_DFL);
+			(void)arena_alloc(&a, sizes[i]);
+			_exit(0);	/* reached only when the size was let through */
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), SIGABRT);
+	}
 }
 
 static void
@@ -219,9 +376,15 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strnum_accepts_whole_numbers),
 		cmocka_unit_test(test_strnum_rejects_junk_and_range),
+		cmocka_unit_test(test_utf8_strict),
+		cmocka_unit_test(test_lineread_bounded),
+		cmocka_unit_test(test_lineread_first),
+		cmocka_unit_test(test_timefmt_forms),
+		cmocka_unit_test(test_strnum_hexdecode),
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
+		cmocka_unit_test(test_arena_refuses_wrapping_sizes),
 		cmocka_unit_test(test_diags_collects_and_formats),
 		cmocka_unit_test(test_diags_bounded),
 		cmocka_unit_test(test_pathlist_expands_directories_sorted),

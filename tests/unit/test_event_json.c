@@ -18,6 +18,7 @@
 #include <linux/audit.h>
 
 #include "core/sbuf.h"
+#include "core/utf8.h"
 #include "event/event.h"
 #include "event/event_json.h"
 #include "event/event_json_int.h"
@@ -675,7 +676,7 @@ codec_round_trip(const char *s)
 	assert_int_equal(out.len, strlen(s));
 	assert_memory_equal(out.buf ? out.buf : "", s, out.len);
 	/* Valid UTF-8 is never touched. */
-	if (event_json_utf8_valid(s, strlen(s)))
+	if (utf8_valid(s, strlen(s)))
 		assert_string_equal(json_string_value(v), s);
 	json_decref(v);
 	sbuf_free(&out);
@@ -706,12 +707,34 @@ test_codec_carries_every_byte(void **state)
 		seed = seed * 1103515245u + 12345u;
 	}
 	/* Edge cases of the validator, against jansson's own. */
-	assert_false(event_json_utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
-	assert_true(event_json_utf8_valid("\xf4\x8f\xbf\xbf", 4));
-	assert_false(event_json_utf8_valid("\xe0\x80\x80", 3));		/* overlong */
-	assert_false(event_json_utf8_valid("\xed\xbf\xbf", 3));		/* surrogate */
-	assert_true(event_json_utf8_valid("\xee\x80\x80", 3));
-	assert_false(event_json_utf8_valid("\xc2", 1));
+	assert_false(utf8_valid("\xf4\x90\x80\x80", 4));	/* > U+10FFFF */
+	assert_true(utf8_valid("\xf4\x8f\xbf\xbf", 4));
+	assert_false(utf8_valid("\xe0\x80\x80", 3));		/* overlong */
+	assert_false(utf8_valid("\xed\xbf\xbf", 3));		/* surrogate */
+	assert_true(utf8_valid("\xee\x80\x80", 3));
+	assert_false(utf8_valid("\xc2", 1));
+}
+
+/* The lossy alert form: valid UTF-8 kept, each bad byte as the text \xNN, NULs carried. */
+static void
+test_text_for_alerts(void **state)
+{
+	static const struct { const char *in; size_t len; const char *out; size_t olen; } t[] = {
+		{ "plain", 5, "plain", 5 },
+		{ "caf\xc3\xa9", 5, "caf\xc3\xa9", 5 },
+		{ "caf\xc3\xa9\xff", 6, "caf\xc3\xa9\\xff", 9 },
+		{ "\xe2\x82", 2, "\\xe2\\x82", 8 },
+		{ "a\0b\x80", 4, "a\0b\\x80", 7 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		json_t *v = event_json_text(t[i].in, t[i].len);
+
+		assert_non_null(v);
+		assert_int_equal(json_string_length(v), t[i].olen);
+		assert_memory_equal(json_string_value(v), t[i].out, t[i].olen);
+		json_decref(v);
+	}
 }
 
 static void
@@ -753,6 +776,7 @@ main(void)
 		cmocka_unit_test(test_reader_rejects_bad_objects),
 		cmocka_unit_test(test_reader_bounds_sizes),
 		cmocka_unit_test(test_codec_carries_every_byte),
+		cmocka_unit_test(test_text_for_alerts),
 		cmocka_unit_test(test_time_text),
 	};
 	return cmocka_run_group_tests_name("event_json", tests, NULL, NULL);

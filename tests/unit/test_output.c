@@ -614,6 +614,32 @@ test_hostile_strings(void **state)
 	event_free(ev);
 }
 
+/* A name that is mostly UTF-8 keeps its valid characters in JSON; only the bad byte turns
+ * into the text \xNN (it used to take every byte >= 0x80 with it). */
+static void
+test_json_mixed_utf8(void **state)
+{
+	struct fixture *f = *state;
+	struct output_config cfg = file_config(f);
+	struct outputs *o = NULL;
+	struct event *ev = exec_event("caf\xc3\xa9\xff", "\xe2\x82\xac\xc3");
+
+	cfg.json_output = true;
+	assert_int_equal(outputs_new(&cfg, &o), 0);
+	alert(f, o, ev);
+	outputs_free(o);
+	json_t *j = read_json_line(f->path);
+	const char *cmd = json_string_value(json_object_get(json_object_get(j, "output_fields"),
+	                                    "proc.cmdline"));
+	assert_non_null(cmd);
+	assert_string_equal(cmd, "caf\xc3\xa9\\xff -c \xe2\x82\xac\\xc3");
+	const char *out = json_string_value(json_object_get(j, "output"));
+	assert_non_null(out);
+	assert_non_null(strstr(out, "cmd=caf\xc3\xa9\\xff -c \xe2\x82\xac\\xc3 "));
+	json_decref(j);
+	event_free(ev);
+}
+
 /* ---- syslog ----------------------------------------------------------------------------- */
 
 static void
@@ -652,6 +678,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_program_slow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_program_signals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_mixed_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syslog, setup, teardown),
 	};
 
