@@ -432,6 +432,18 @@ static const struct row corpus[] = {
 	{ "evt.type = execve", EV_CHDIR, false },
 	{ "evt.type in (open, openat, openat2) and fd.name = /tmp/x", EV_FAN_OPEN, true },
 	{ "evt.type in (open, openat, openat2) and fd.name = /etc/shadow", EV_OPEN, true },
+	/* A fanotify open stands for open, openat and openat2 (eval.h); an audit openat is
+	 * only itself. */
+	{ "evt.type = openat and fd.name = /tmp/x", EV_FAN_OPEN, true },
+	{ "evt.type in (openat2, execve)", EV_FAN_OPEN, true },
+	{ "evt.type intersects (openat2)", EV_FAN_OPEN, true },
+	{ "evt.type = execve", EV_FAN_OPEN, false },
+	{ "evt.type != openat", EV_FAN_OPEN, false },
+	{ "evt.type != execve", EV_FAN_OPEN, true },
+	{ "not evt.type in (open, openat, openat2)", EV_FAN_OPEN, false },
+	{ "evt.type = open", EV_OPEN, false },
+	{ "evt.type != open", EV_OPEN, true },
+	{ "evt.type startswith openat", EV_FAN_OPEN, false },	/* names only: fanotify's own */
 };
 
 static bool
