@@ -144,12 +144,19 @@ pmatch(const struct chk_cmp *cmp, const struct chk_const *l, struct arena *scrat
 {
 	const char *s = l->str.s;
 	size_t n = l->str.len;
+	uint64_t h = HMAP_HASH_INIT;
 
-	if (hmap_get(cmp->set, s, n, NULL) || (n > 0 && s[0] == '/' && hmap_get(cmp->set, "/", 1, NULL)))
+	if (n > 0 && s[0] == '/' && hmap_get(cmp->set, "/", 1, NULL))
 		return true;
-	for (size_t i = 1; i < n; i++)
-		if (s[i] == '/' && hmap_get(cmp->set, s, i, NULL))
+	/* Every prefix that ends before a '/', and the whole: one pass, hashing as it goes
+	 * (hashing each prefix anew would be quadratic in a path the event supplies). */
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && s[i] == '/' && hmap_get_hashed(cmp->set, h, s, i, NULL))
 			return true;
+		h = hmap_hash_step(h, (unsigned char)s[i]);
+	}
+	if (hmap_get_hashed(cmp->set, h, s, n, NULL))
+		return true;
 	for (uint32_t k = 0; cmp->has_wild && k < cmp->nvals; k++) {
 		const struct chk_const *p = &cmp->vals[k];
 		size_t slashes = 0, end = 0;
