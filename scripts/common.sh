@@ -28,10 +28,15 @@ ensure_packages() {
 	# An old or absent package list makes apt-get install fail; refresh once.
 	apt-get update -qq >/dev/null || return 1
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
-	# Debian's auditd package tries to start the daemon; tests need audit left unowned.
-	if [ -x /sbin/auditctl ] && pgrep -x auditd >/dev/null 2>&1; then
-		pkill -x auditd || true
-	fi
+	# Debian's auditd package starts the daemon it installs; tests need audit left unowned.
+	# Only a daemon this run installed is stopped: an auditd that was already running
+	# belongs to the host (installing, say, libcmocka-dev must not switch it off).
+	case " ${missing[*]} " in
+	*" auditd "*)
+		if pgrep -x auditd >/dev/null 2>&1; then
+			pkill -x auditd || true
+		fi ;;
+	esac
 }
 
 # Build into $1 (a directory below $TOP) with configure options "${@:2}".

@@ -148,8 +148,10 @@ load_config(const struct cli *cli, struct config *cfg)
 	if (diags_has_errors(&d))
 		exit(1);
 	diags_free(&d);
-	if (cli->verbose)
-		log_init("shikra", LOG_LVL_DEBUG, cfg->log_syslog);
+	/* The key's values were checked against the same table when it was set. */
+	int level = cli->verbose ? LOG_LVL_DEBUG : config_log_level(cfg->log_level);
+	log_init("shikra", level < 0 ? LOG_LVL_INFO : (enum log_level)level, false);
+	log_targets(cfg->log_stderr, cfg->log_syslog);
 }
 
 /* The rule files to load: -r paths if given (each must exist), else rules_files. */

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "core/config.h"
+#include "core/log.h"
 #include "core/strnum.h"
 
 enum ckind { CK_BOOL, CK_STRING, CK_INT, CK_LIST };
@@ -31,7 +32,11 @@ static const char *const prio_choices[] = {
 	"debug", NULL,
 };
 static const char *const matching_choices[] = { "all", "first", NULL };
-static const char *const log_choices[] = { "error", "warning", "info", "debug", NULL };
+/* In enum log_level order: config_log_level() is the index. */
+static const char *const log_choices[] = {
+	[LOG_LVL_ERR] = "error", [LOG_LVL_WARN] = "warning", [LOG_LVL_INFO] = "info",
+	[LOG_LVL_DEBUG] = "debug", [LOG_LVL_DEBUG + 1] = NULL,
+};
 static const char *const audit_choices[] = { "auto", "unicast", "multicast", NULL };
 
 static const struct {
@@ -91,6 +96,15 @@ config_syslog_facility(const char *name)
 	for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
 		if (strcasecmp(facilities[i].name, name) == 0)
 			return facilities[i].value;
+	return -EINVAL;
+}
+
+int
+config_log_level(const char *name)
+{
+	for (int i = 0; log_choices[i]; i++)
+		if (strcasecmp(log_choices[i], name) == 0)
+			return i;
 	return -EINVAL;
 }
 

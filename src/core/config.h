@@ -54,6 +54,9 @@ int config_override(struct config *cfg, const char *kv, struct diags *diags);
 /* Syslog facility number for NAME (LOG_USER, ...), or -EINVAL. */
 int config_syslog_facility(const char *name);
 
+/* The enum log_level for a log_level value ("error" .. "debug"), or -EINVAL. */
+int config_log_level(const char *name);
+
 void config_free(struct config *cfg);   /* NULL-safe; releases the strings */
 
 #endif

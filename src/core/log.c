@@ -13,16 +13,25 @@
 
 static const char *log_prog = "shikra";
 static enum log_level log_max = LOG_LVL_INFO;
+static bool log_stderr = true;
 static bool log_syslog;
+
+void
+log_targets(bool to_stderr, bool to_syslog)
+{
+	if (to_syslog && !log_syslog)
+		openlog(log_prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_stderr = to_stderr;
+	log_syslog = to_syslog;
+}
 
 void
 log_init(const char *prog, enum log_level level, bool use_syslog)
 {
 	log_prog = prog;
 	log_max = level;
-	log_syslog = use_syslog;
-	if (use_syslog)
-		openlog(prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_syslog = false;
+	log_targets(!use_syslog, use_syslog);
 }
 
 enum log_level
@@ -53,7 +62,7 @@ log_vemit(enum log_level lvl, int errnum, const char *fmt, va_list ap)
 	}
 	if (log_syslog)
 		syslog(prio[lvl], "%s", sbuf_str(&line));
-	else
+	if (log_stderr)
 		fprintf(stderr, "%s: %s\n", log_prog, sbuf_str(&line));
 	sbuf_free(&line);
 }

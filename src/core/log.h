@@ -9,8 +9,12 @@
 
 enum log_level { LOG_LVL_ERR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
-/* Set the program name, the most verbose level shown and whether to use syslog. */
+/* Set the program name, the most verbose level shown and whether to use syslog (instead of
+ * stderr). */
 void log_init(const char *prog, enum log_level level, bool use_syslog);
+/* Send messages to stderr, to syslog, to both or to neither (the log_stderr and log_syslog
+ * configuration keys); overrides log_init()'s choice. */
+void log_targets(bool to_stderr, bool to_syslog);
 enum log_level log_level(void);
 
 /* log_warn() appends strerror(errno); log_warnx() does not. */

@@ -310,7 +310,11 @@ compile_check(struct compiler *c, const struct ast_node *n)
 	case RHS_LIST:
 		break;
 	}
-	cmp->ne_all = cmp->op == OP_NE && cmp->lhs.nxf == 0 && is_either_end(&cmp->lhs);
+	cmp->type_alias = cmp->lhs.nxf == 0 && strcmp(cmp->lhs.ref.def->name, "evt.type") == 0 &&
+	                  (cmp->op == OP_EQ || cmp->op == OP_NE || cmp->op == OP_IN ||
+	                   cmp->op == OP_INTERSECTS);
+	cmp->ne_all = cmp->op == OP_NE && cmp->lhs.nxf == 0 &&
+	              (is_either_end(&cmp->lhs) || cmp->type_alias);
 	return compile_constants(c, n, cmp) < 0 ? NULL : fold_missing(c, k);
 }
 

@@ -60,7 +60,9 @@ struct chk_cmp {
 	struct hmap *set;           /* in/intersects on strings and numbers; pmatch prefixes */
 	bool has_wild;              /* pmatch: some item in VALS has wildcards */
 	bool ne_all;                /* !=: true only when every value differs (either-end
-	                             * fields fd.ip, fd.port, fd.net, as in Falco) */
+	                             * fields fd.ip, fd.port, fd.net, as in Falco; evt.type) */
+	bool type_alias;            /* evt.type against names: a grouped fanotify event takes
+	                             * its syscalls' names (see eval.h) */
 	regex_t *re;                /* regex: the pattern anchored at both ends */
 };
 

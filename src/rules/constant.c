@@ -176,7 +176,8 @@ constant_num_key(bool neg, uint64_t mag, unsigned char key[9])
  * builds repetitions by copying subtrees, so "a+++++++..." or "((a{1,100}){1,100}){1,100}"
  * would take memory exponential in the pattern's length; RE2, which Falco uses, refuses
  * stacked repetition operators and counts above 1000, and so do we.  The check estimates the
- * size of the tree regcomp() would build and refuses patterns past RE_MAX_NODES. */
+ * size of the tree regcomp() would build and refuses patterns past RE_MAX_NODES.  RE2 has no
+ * back-references either, and glibc's take time exponential in the subject: refused. */
 
 #define RE_MAX_REPEAT 1000
 #define RE_MAX_NODES  20000
@@ -241,6 +242,13 @@ re_token(const char *p, uint64_t *factor, const char **why)
 	const char *q;
 
 	*factor = 0;
+	if (*p == '\\' && p[1] >= '1' && p[1] <= '9') {
+		/* RE2 has none, and glibc matches them by backtracking: time exponential in
+		 * the subject, which is event data.  (They would also be off by one: the
+		 * anchoring adds a group in front.) */
+		*why = "back-references are not supported";
+		return NULL;
+	}
 	if (*p == '\\')
 		return p + (p[1] ? 2 : 1);
 	if (*p == '[') {

@@ -144,12 +144,19 @@ pmatch(const struct chk_cmp *cmp, const struct chk_const *l, struct arena *scrat
 {
 	const char *s = l->str.s;
 	size_t n = l->str.len;
+	uint64_t h = HMAP_HASH_INIT;
 
-	if (hmap_get(cmp->set, s, n, NULL) || (n > 0 && s[0] == '/' && hmap_get(cmp->set, "/", 1, NULL)))
+	if (n > 0 && s[0] == '/' && hmap_get(cmp->set, "/", 1, NULL))
 		return true;
-	for (size_t i = 1; i < n; i++)
-		if (s[i] == '/' && hmap_get(cmp->set, s, i, NULL))
+	/* Every prefix that ends before a '/', and the whole: one pass, hashing as it goes
+	 * (hashing each prefix anew would be quadratic in a path the event supplies). */
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && s[i] == '/' && hmap_get_hashed(cmp->set, h, s, i, NULL))
 			return true;
+		h = hmap_hash_step(h, (unsigned char)s[i]);
+	}
+	if (hmap_get_hashed(cmp->set, h, s, n, NULL))
+		return true;
 	for (uint32_t k = 0; cmp->has_wild && k < cmp->nvals; k++) {
 		const struct chk_const *p = &cmp->vals[k];
 		size_t slashes = 0, end = 0;
@@ -302,12 +309,56 @@ extract(const struct chk_operand *o, const struct event *ev, struct arena *scrat
 	return n;
 }
 
+static const struct eval_fan_group fan_groups[EVAL_FAN_GROUPS] = {
+	{ EVT_open, { EVT_open, EVT_openat, EVT_openat2 } },
+	{ EVT_rename, { EVT_rename, EVT_renameat, EVT_renameat2 } },
+};
+
+const struct eval_fan_group *
+eval_fan_group(size_t g)
+{
+	return g < EVAL_FAN_GROUPS ? &fan_groups[g] : NULL;
+}
+
+const struct eval_fan_group *
+eval_fan_group_of(const struct event *ev)
+{
+	if (ev->source != EVS_FANOTIFY)
+		return NULL;
+	for (size_t g = 0; g < EVAL_FAN_GROUPS; g++)
+		if (fan_groups[g].fan == ev->type)
+			return &fan_groups[g];
+	return NULL;
+}
+
+/* The left-hand values: the field's, or for an evt.type test on a grouped fanotify event the
+ * names of the syscalls it stands for. */
+static uint32_t
+extract_lhs(const struct chk_cmp *cmp, const struct event *ev, struct arena *scratch,
+            struct fvalue *out)
+{
+	const struct eval_fan_group *g = cmp->type_alias ? eval_fan_group_of(ev) : NULL;
+	uint32_t n = 0;
+
+	if (g == NULL)
+		return extract(&cmp->lhs, ev, scratch, out);
+	_Static_assert(EVAL_FAN_ALIASES <= FIELD_MAX_VALUES, "aliases fit the value array");
+	for (size_t i = 0; i < EVAL_FAN_ALIASES; i++) {
+		const char *name = event_type_name(g->alias[i]);
+
+		out[n].type = FT_STRING;
+		out[n].str.s = name;
+		out[n++].str.len = strlen(name);
+	}
+	return n;
+}
+
 static bool __attribute__((noinline))
 eval_cmp(const struct chk_cmp *cmp, const struct event *ev, struct arena *scratch)
 {
 	struct fvalue lv[FIELD_MAX_VALUES], rv[FIELD_MAX_VALUES];
 	struct chk_const l, r;
-	uint32_t n = extract(&cmp->lhs, ev, scratch, lv), m = 0;
+	uint32_t n = extract_lhs(cmp, ev, scratch, lv), m = 0;
 
 	if (n == 0)
 		return false;
@@ -316,7 +367,7 @@ eval_cmp(const struct chk_cmp *cmp, const struct event *ev, struct arena *scratc
 	if (cmp->rhs && (m = extract(cmp->rhs, ev, scratch, rv)) == 0)
 		return false;
 	if (cmp->ne_all) {
-		/* Either-end fields: != must hold for every end (see compile.c). */
+		/* Either-end fields and grouped types: != must hold for every value. */
 		for (uint32_t i = 0; i < n; i++)
 			if (!to_const(&lv[i], cmp->cls, &l) || !match_consts(cmp, &l, scratch))
 				return false;

@@ -2,7 +2,8 @@
  * Evaluation short-circuits and/or, never fails and never allocates except transformer output
  * in the caller's scratch arena.  A comparison on a field the event cannot supply is false,
  * whatever the operator (`!=` included, as in Falco); `exists` is true exactly when the field
- * has a value.  A field with several values (proc.aname) matches when any value does. */
+ * has a value.  A field with several values (proc.aname) matches when any value does, except
+ * for the comparisons compile.c marks ne_all. */
 #ifndef SHIKRA_EVAL_H
 #define SHIKRA_EVAL_H
 
@@ -13,6 +14,24 @@
 #include "rules/compile.h"
 
 bool eval_chk(const struct chk *c, const struct event *ev, struct arena *scratch);
+
+/* fanotify reports one "open" for open/openat/openat2 and one "rename" for the rename family.
+ * Such an event stands for each syscall of its group: a comparison of evt.type with names
+ * (=, !=, in, intersects) holds for it as it would for any of them (!= only when it holds
+ * for all), and the ruleset offers it to every rule that names one of them.  %evt.type in
+ * an output still prints the fanotify name. */
+#define EVAL_FAN_GROUPS 2
+#define EVAL_FAN_ALIASES 3
+
+struct eval_fan_group {
+	enum event_type fan;                        /* the fanotify event's type */
+	enum event_type alias[EVAL_FAN_ALIASES];    /* the syscalls it stands for */
+};
+
+/* Group G, 0 <= G < EVAL_FAN_GROUPS. */
+const struct eval_fan_group *eval_fan_group(size_t g);
+/* The group EV belongs to: a fanotify event of a grouped type.  NULL for any other event. */
+const struct eval_fan_group *eval_fan_group_of(const struct event *ev);
 
 /* Apply transformer XF (enum ast_xform) to V in place, new strings in SCRATCH.  False drops
  * the value (a transformer on a non-string, or b64 of invalid input).  Output templates use

@@ -28,12 +28,10 @@ static uint64_t
 hash_bytes(const void *p, size_t len)
 {
 	const unsigned char *s = p;
-	uint64_t h = UINT64_C(14695981039346656037);
+	uint64_t h = HMAP_HASH_INIT;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= UINT64_C(1099511628211);
-	}
+	for (size_t i = 0; i < len; i++)
+		h = hmap_hash_step(h, s[i]);
 	return h;
 }
 
@@ -135,11 +133,17 @@ hmap_put(struct hmap *m, const void *key, size_t len, void *val)
 bool
 hmap_get(const struct hmap *m, const void *key, size_t len, void **val)
 {
+	return m != NULL && hmap_get_hashed(m, hash_bytes(key, len), key, len, val);
+}
+
+bool
+hmap_get_hashed(const struct hmap *m, uint64_t h, const void *key, size_t len, void **val)
+{
 	struct hmap_slot *s;
 
 	if (m == NULL)
 		return false;
-	s = find_slot(m->slots, m->cap, hash_bytes(key, len), key, len);
+	s = find_slot(m->slots, m->cap, h, key, len);
 	if (s->key == NULL)
 		return false;
 	if (val)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct hmap;
 
@@ -21,5 +22,13 @@ int  hmap_put(struct hmap *m, const void *key, size_t len, void *val);
 bool hmap_get(const struct hmap *m, const void *key, size_t len, void **val);
 
 size_t hmap_count(const struct hmap *m);
+
+/* The key hash, a byte at a time, so that every prefix of a string can be looked up in one
+ * pass (pmatch): H = HMAP_HASH_INIT, then H = hmap_hash_step(H, byte) for each byte of KEY,
+ * then hmap_get_hashed(M, H, KEY, LEN, VAL), which is hmap_get() without hashing KEY. */
+#define HMAP_HASH_INIT UINT64_C(14695981039346656037)     /* FNV-1a, 64-bit */
+static inline uint64_t hmap_hash_step(uint64_t h, unsigned char c)
+{ return (h ^ c) * UINT64_C(1099511628211); }
+bool hmap_get_hashed(const struct hmap *m, uint64_t h, const void *key, size_t len, void **val);
 
 #endif

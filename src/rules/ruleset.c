@@ -25,19 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/eval.h"
 #include "rules/fields.h"
 #include "rules/loader.h"
 #include "rules/ruleset_priv.h"
 
 #define MAX_PULL_DEPTH 256      /* out-of-order definitions chained deeper are not pulled */
-
-static const struct {
-	enum event_type fan;
-	enum event_type alias[3];
-} fan_aliases[RS_FAN_ALIASES] = {
-	{ EVT_open, { EVT_open, EVT_openat, EVT_openat2 } },
-	{ EVT_rename, { EVT_rename, EVT_renameat, EVT_renameat2 } },
-};
 
 struct build {
 	struct loader *ld;
@@ -353,8 +346,8 @@ match_fan(const struct rule *r, int a)
 {
 	bool m = r->any_type;
 
-	for (size_t k = 0; k < 3; k++)
-		m = m || evtset_has(&r->evttypes, fan_aliases[a].alias[k]);
+	for (size_t k = 0; k < EVAL_FAN_ALIASES; k++)
+		m = m || evtset_has(&r->evttypes, eval_fan_group((size_t)a)->alias[k]);
 	return m;
 }
 
@@ -363,7 +356,7 @@ build_index(struct ruleset *rs)
 {
 	for (int t = 0; t < EVT__COUNT; t++)
 		index_add(rs, &rs->by_type[t], match_type, t);
-	for (int a = 0; a < RS_FAN_ALIASES; a++)
+	for (int a = 0; a < EVAL_FAN_GROUPS; a++)
 		index_add(rs, &rs->fan[a], match_fan, a);
 }
 
@@ -441,11 +434,10 @@ static const struct rs_index *
 candidates(const struct ruleset *rs, const struct event *ev)
 {
 	int t = ev->type > EVT_NONE && ev->type < EVT__COUNT ? (int)ev->type : EVT_NONE;
+	const struct eval_fan_group *g = eval_fan_group_of(ev);
 
-	if (ev->source == EVS_FANOTIFY)
-		for (int a = 0; a < RS_FAN_ALIASES; a++)
-			if (fan_aliases[a].fan == (enum event_type)t)
-				return &rs->fan[a];
+	if (g != NULL)
+		return &rs->fan[g - eval_fan_group(0)];
 	return &rs->by_type[t];
 }
 

@@ -3,6 +3,7 @@
 #ifndef SHIKRA_RULESET_PRIV_H
 #define SHIKRA_RULESET_PRIV_H
 
+#include "rules/eval.h"
 #include "rules/ruleset.h"
 
 struct rs_rule {
@@ -16,17 +17,13 @@ struct rs_index {
 	size_t n;
 };
 
-/* fanotify reports one "open" for open/openat/openat2 and one "rename" for the rename
- * family: a fanotify event of type FAN is a candidate for every rule that names any of
- * ALIAS (see ruleset.c). */
-#define RS_FAN_ALIASES 2
 
 struct ruleset {
 	struct rs_rule *rules;          /* loaded rules (enabled, priority kept), file order */
 	size_t n;
 	uint64_t *hits;                 /* one counter per rule */
 	struct rs_index by_type[EVT__COUNT];
-	struct rs_index fan[RS_FAN_ALIASES];
+	struct rs_index fan[EVAL_FAN_GROUPS];  /* a grouped fanotify event: see eval.h */
 	enum rule_matching matching;
 	struct arena mem;               /* names, texts, tags and index arrays */
 };

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/log.h"
 
 /* Write TEXT to a fresh temporary file; return its malloc'd name. */
 static char *
@@ -99,6 +100,16 @@ test_scalar_list_replaces_default(void **state)
 	config_free(&c);
 	unlink(f);
 	free(f);
+}
+
+static void
+test_log_level_names(void **state)
+{
+	assert_int_equal(config_log_level("error"), LOG_LVL_ERR);
+	assert_int_equal(config_log_level("Warning"), LOG_LVL_WARN);
+	assert_int_equal(config_log_level("info"), LOG_LVL_INFO);
+	assert_int_equal(config_log_level("debug"), LOG_LVL_DEBUG);
+	assert_int_equal(config_log_level("loud"), -EINVAL);
 }
 
 static void
@@ -239,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_defaults_cover_every_key),
 		cmocka_unit_test(test_file_overrides_defaults),
 		cmocka_unit_test(test_scalar_list_replaces_default),
+		cmocka_unit_test(test_log_level_names),
 		cmocka_unit_test(test_every_problem_is_reported_with_position),
 		cmocka_unit_test(test_yaml_syntax_errors_and_odd_documents),
 		cmocka_unit_test(test_overrides),

@@ -19,6 +19,7 @@
 #include "core/arena.h"
 #include "core/diag.h"
 #include "core/lineread.h"
+#include "core/log.h"
 #include "core/pathlist.h"
 #include "core/notify.h"
 #include <sys/socket.h>
@@ -198,6 +199,50 @@ test_strnum_hexdecode(void **state)
 	assert_int_equal(strnum_xdigit('/'), -1);
 	assert_int_equal(strnum_xdigit(':'), -1);
 	assert_int_equal(strnum_xdigit('G'), -1);
+}
+
+/* What the operator log writes to stderr while FN runs: at most 255 bytes. */
+static void
+stderr_during(void (*fn)(void), char *buf, size_t len)
+{
+	int fds[2], saved = dup(STDERR_FILENO);
+	ssize_t n;
+
+	assert_int_equal(pipe(fds), 0);
+	fflush(stderr);
+	assert_true(dup2(fds[1], STDERR_FILENO) >= 0);
+	close(fds[1]);
+	fn();
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	n = read(fds[0], buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+}
+
+static void
+warn_twice(void)
+{
+	log_warnx("first %s", "line\nforged");
+	log_info("second");
+}
+
+/* log_stderr / log_syslog: stderr can be switched off, and lines stay escaped. */
+static void
+test_log_targets(void **state)
+{
+	char buf[256];
+
+	log_init("t", LOG_LVL_WARN, false);
+	stderr_during(warn_twice, buf, sizeof(buf));
+	assert_string_equal(buf, "t: first line\\nforged\n");	/* info is above WARN */
+	log_targets(false, false);
+	stderr_during(warn_twice, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	log_init("t", LOG_LVL_INFO, false);
+	stderr_during(warn_twice, buf, sizeof(buf));
+	assert_string_equal(buf, "t: first line\\nforged\nt: second\n");
 }
 
 static void
@@ -381,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_lineread_first),
 		cmocka_unit_test(test_timefmt_forms),
 		cmocka_unit_test(test_strnum_hexdecode),
+		cmocka_unit_test(test_log_targets),
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),

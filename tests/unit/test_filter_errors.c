@@ -313,6 +313,8 @@ test_type_errors(void **state)
 	             "repetition count above 1000"));
 	expect_error("proc.name regex '((a{1,100}){1,100}){1,100}'", E(21, "invalid regular "
 	             "expression '((a{1,100}){1,100}){1,100}': too complex"));
+	expect_error("proc.name regex '(a*)(a*)\\\\2\\\\3c'", E(21, "invalid regular expression "
+	             "'(a*)(a*)\\\\2\\\\3c': back-references are not supported"));
 
 	expect_error("proc.name bcontains xyz", E(25, "invalid hex byte string 'xyz' for "
 	                                              "'bcontains'"));
