@@ -126,11 +126,10 @@ parse_cli(int argc, char *argv[], struct cli *cli)
 		fatalx("unexpected argument '%s' (see --help)", argv[optind]);
 }
 
-/* Defaults, then the config file, then -o overrides.  Exits with every problem listed. */
-static void
-load_config(const struct cli *cli, struct config *cfg)
+/* Defaults, then the config file, then -o overrides; every problem goes to D. */
+int
+config_reload(const struct cli *cli, struct config *cfg, struct diags *d)
 {
-	struct diags d = DIAGS_INIT;
 	const char *path = cli->config;
 	struct stat st;
 
@@ -138,51 +137,55 @@ load_config(const struct cli *cli, struct config *cfg)
 	if (path == NULL && stat(SHIKRA_SYSCONFDIR "/shikra.yaml", &st) == 0)
 		path = SHIKRA_SYSCONFDIR "/shikra.yaml";
 	if (path != NULL) {
-		int rc = config_load(cfg, path, &d);
+		int rc = config_load(cfg, path, d);
 		if (rc < 0 && rc != -EINVAL)
-			fatalx("cannot read %s: %s", path, strerror(-rc));
+			diags_add(d, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(-rc));
 	}
 	for (size_t i = 0; i < cli->noverrides; i++)
-		config_override(cfg, cli->overrides[i], &d);
-	diags_print(&d, stderr);
-	if (diags_has_errors(&d))
-		exit(1);
-	diags_free(&d);
-	/* The key's values were checked against the same table when it was set. */
-	int level = cli->verbose ? LOG_LVL_DEBUG : config_log_level(cfg->log_level);
-	log_init("shikra", level < 0 ? LOG_LVL_INFO : (enum log_level)level, false);
-	log_targets(cfg->log_stderr, cfg->log_syslog);
+		config_override(cfg, cli->overrides[i], d);
+	if (!diags_has_errors(d))
+		return 0;
+	config_free(cfg);
+	return -EINVAL;
 }
 
-/* The rule files to load: -r paths if given (each must exist), else rules_files. */
-static void
-collect_rules(const struct cli *cli, const struct config *cfg, struct pathlist *pl)
+/* The rule files to load: -V files, else -r paths (each must exist), else rules_files. */
+int
+collect_rule_files(const struct cli *cli, const struct config *cfg, struct pathlist *pl,
+                   struct diags *d)
 {
-	struct diags d = DIAGS_INIT;
-
 	if (cli->mode == MODE_VALIDATE) {
 		for (size_t i = 0; i < cli->nvalidate; i++)
-			pathlist_add(pl, cli->validate[i], 1, &d);
+			pathlist_add(pl, cli->validate[i], 1, d);
 	} else if (cli->nrules > 0) {
 		for (size_t i = 0; i < cli->nrules; i++)
-			pathlist_add(pl, cli->rules[i], 1, &d);
+			pathlist_add(pl, cli->rules[i], 1, d);
 	} else {
 		for (size_t i = 0; i < cfg->nrules_files; i++)
-			pathlist_add(pl, cfg->rules_files[i], 0, &d);
+			pathlist_add(pl, cfg->rules_files[i], 0, d);
 	}
-	diags_print(&d, stderr);
-	if (diags_has_errors(&d))
-		exit(1);
-	diags_free(&d);
+	return diags_has_errors(d) ? -EINVAL : 0;
 }
 
-static void
-ruleset_options(const struct config *cfg, struct ruleset_opts *opts)
+int
+load_rule_options(const struct config *cfg, struct ruleset_opts *opts, struct diags *d)
 {
 	opts->matching = strcmp(cfg->rule_matching, "first") == 0 ? RULE_MATCHING_FIRST :
 	    RULE_MATCHING_ALL;
-	if (priority_from_name(cfg->priority, &opts->min_priority) < 0)
-		fatalx("priority: unknown value '%s'", cfg->priority);
+	if (priority_from_name(cfg->priority, &opts->min_priority) == 0)
+		return 0;
+	diags_add(d, DIAG_ERROR, NULL, 0, 0, "priority: unknown value '%s'", cfg->priority);
+	return -EINVAL;
+}
+
+/* Startup: print every problem and exit if there is one. */
+static void
+exit_on_problems(struct diags *d, int rc)
+{
+	diags_print(d, stderr);
+	diags_free(d);
+	if (rc < 0)
+		exit(1);
 }
 
 struct ruleset *
@@ -191,9 +194,10 @@ load_rules(const struct config *cfg, const struct pathlist *pl)
 	struct diags d = DIAGS_INIT;
 	struct ruleset_opts opts;
 	struct ruleset *rs = NULL;
+	int rc = load_rule_options(cfg, &opts, &d);
 
-	ruleset_options(cfg, &opts);
-	int rc = ruleset_load((const char *const *)pl->v, pl->n, &opts, &rs, &d);
+	if (rc == 0)
+		rc = ruleset_load((const char *const *)pl->v, pl->n, &opts, &rs, &d);
 	diags_print(&d, stderr);
 	diags_free(&d);
 	if (rc < 0)
@@ -210,19 +214,29 @@ main(int argc, char *argv[])
 	struct pathlist pl = PATHLIST_INIT;
 	int rc;
 
+	struct diags d = DIAGS_INIT;
+
 	log_init("shikra", LOG_LVL_INFO, false);
 	parse_cli(argc, argv, &cli);
-	load_config(&cli, &cfg);
+	exit_on_problems(&d, config_reload(&cli, &cfg, &d));
+	/* The key's values were checked against the same table when it was set. */
+	int level = cli.verbose ? LOG_LVL_DEBUG : config_log_level(cfg.log_level);
+	log_init("shikra", level < 0 ? LOG_LVL_INFO : (enum log_level)level, false);
+	log_targets(cfg.log_stderr, cfg.log_syslog);
 	if (cli.mode == MODE_LIST_FIELDS)
 		return list_fields(&cfg);
-	collect_rules(&cli, &cfg, &pl);
+	exit_on_problems(&d, collect_rule_files(&cli, &cfg, &pl, &d));
 	switch (cli.mode) {
 	case MODE_VALIDATE: rc = validate(&cfg, &pl); break;
 	case MODE_REPLAY: rc = run_replay(&cli, &cfg, &pl); break;
 	case MODE_LIST: rc = list_rules(&cfg, &pl); break;
 	case MODE_AUDIT_RULES: rc = print_audit_rules(&cfg, &pl); break;
 	default:
-		fatalx("live monitoring is not built yet; use --replay FILE (see --help)");
+		/* The live command takes over the configuration and the rule list: a reload
+		 * replaces them. */
+		rc = run_live(&cli, &cfg, &pl);
+		memset(&cfg, 0, sizeof(cfg));
+		pl = (struct pathlist)PATHLIST_INIT;
 	}
 	pathlist_free(&pl);
 	config_free(&cfg);

@@ -27,6 +27,15 @@ struct cli {
 	bool verbose;
 };
 
+/* Defaults, the config file and -o overrides into CFG; problems to D.  0 or -EINVAL (CFG then
+ * holds nothing to free). */
+int config_reload(const struct cli *cli, struct config *cfg, struct diags *d);
+/* The rule files the command line or the configuration names.  0 or -EINVAL. */
+int collect_rule_files(const struct cli *cli, const struct config *cfg, struct pathlist *pl,
+                       struct diags *d);
+/* Matching mode and minimum priority from CFG.  0 or -EINVAL. */
+int load_rule_options(const struct config *cfg, struct ruleset_opts *opts, struct diags *d);
+
 /* Load the ruleset from PL with CFG's options, or exit with every problem printed. */
 struct ruleset *load_rules(const struct config *cfg, const struct pathlist *pl);
 
@@ -36,5 +45,11 @@ int list_rules(const struct config *cfg, const struct pathlist *pl);
 int list_fields(const struct config *cfg);
 int print_audit_rules(const struct config *cfg, const struct pathlist *pl);
 int run_replay(const struct cli *cli, const struct config *cfg, const struct pathlist *pl);
+/* Live monitoring until SIGTERM/SIGINT.  Takes over CFG and PL (and frees them). */
+int run_live(const struct cli *cli, struct config *cfg, struct pathlist *pl);
+
+/* The outputs' settings from the configuration (exits on an unknown syslog facility). */
+struct output_config;
+void output_config(const struct config *cfg, struct output_config *oc);
 
 #endif

@@ -249,7 +249,7 @@ replay_stream(FILE *fp, const char *name, struct replay_ctx *c)
 	return rc;
 }
 
-static void
+void
 output_config(const struct config *cfg, struct output_config *oc)
 {
 	*oc = (struct output_config){

@@ -1,0 +1,345 @@
+/* shikra_live.c - the live command: audit and fanotify sources, the process table, the
+ * ruleset and the outputs, wired to one event loop.  Signals: SIGHUP reloads configuration
+ * and rules (a rejected reload keeps the running set), SIGUSR1 reopens the outputs,
+ * SIGTERM/SIGINT stop cleanly (the audit source then removes its rules and gives audit back).
+ * Wiring only: every piece of logic lives in a library module. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "audit/source.h"
+#include "capture/capture.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/notify.h"
+#include "fan/source.h"
+#include "output/output.h"
+#include "shikra.h"
+#include "state/proctab.h"
+
+#define LIVE_BUDGET 256            /* messages per source per turn of the loop */
+#define LIVE_TICK_MS 1000
+#define LIVE_STATE_DIR "/run/shikra"
+
+struct live {
+	const struct cli *cli;
+	struct config cfg;
+	struct pathlist rules;
+	struct loop *loop;
+	struct ruleset *rs;
+	struct outputs *out;
+	struct proctab *pt;
+	struct audit_source *audit;
+	struct fan_source *fan;
+	struct arena scratch;
+	FILE *capture;
+	uint64_t events;
+};
+
+static uint64_t
+wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One of shikra's own messages, from a source (EVT_internal) or from here. */
+static void
+live_internal(struct live *l, const char *prio, const char *rule, const char *msg,
+              json_t *fields)
+{
+	enum priority p = PRIO_WARNING;
+
+	if (prio != NULL)
+		priority_from_name(prio, &p);
+	log_warnx("%s: %s", rule, msg);
+	outputs_internal(l->out, p, rule, msg, fields, wall_ns());
+}
+
+static void
+live_internal_event(struct live *l, const struct event *ev)
+{
+	json_t *fields = json_object();
+
+	for (uint32_t i = 0; i < ev->nkv; i++)
+		json_object_set_new(fields, ev->kv[i].key, json_string(ev->kv[i].value));
+	live_internal(l, event_get_kv(ev, "priority"),
+	    event_get_kv(ev, "rule") ? event_get_kv(ev, "rule") : "Shikra internal event",
+	    event_get_kv(ev, "msg") ? event_get_kv(ev, "msg") : "", fields);
+}
+
+static void
+live_alert(const struct rule *r, const struct event *ev, void *arg)
+{
+	struct live *l = arg;
+
+	outputs_alert(l->out, r, ev, &l->scratch);
+}
+
+/* Every event from every source comes through here, in arrival order. */
+static int
+live_event(struct event *ev, void *arg)
+{
+	struct live *l = arg;
+
+	l->events++;
+	if (ev->type == EVT_internal) {
+		live_internal_event(l, ev);
+		event_free(ev);
+		return 0;
+	}
+	proctab_enrich(l->pt, ev, wall_ns());
+	if (l->cli->dump_events)
+		capture_write(stdout, ev);
+	if (l->capture)
+		capture_write(l->capture, ev);
+	ruleset_match(l->rs, ev, &l->scratch, live_alert, l);
+	arena_free(&l->scratch);
+	event_free(ev);
+	return 0;
+}
+
+static int
+live_audit_ready(int fd, uint32_t events, void *arg)
+{
+	struct live *l = arg;
+	int rc = audit_source_read(l->audit, LIVE_BUDGET);
+
+	return rc < 0 ? rc : rc ? LOOP_MORE : LOOP_DONE;
+}
+
+static int
+live_fan_ready(int fd, uint32_t events, void *arg)
+{
+	struct live *l = arg;
+	int rc = fan_source_read(l->fan, LIVE_BUDGET);
+
+	return rc < 0 ? rc : rc ? LOOP_MORE : LOOP_DONE;
+}
+
+static void
+live_tick(void *arg)
+{
+	struct live *l = arg;
+	uint64_t now = wall_ns();
+
+	if (l->audit)
+		audit_source_tick(l->audit, now);
+	proctab_expire(l->pt, now);
+	if (l->cli->dump_events)
+		fflush(stdout);
+	if (l->capture)
+		fflush(l->capture);
+}
+
+/* The fanotify marks the ruleset needs. */
+struct path_set {
+	struct fan_path *v;
+	size_t n;
+};
+
+static void
+path_add(const char *path, enum filter_path_kind kind, void *arg)
+{
+	struct path_set *ps = arg;
+	struct fan_path *v = realloc(ps->v, (ps->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return;
+	ps->v = v;
+	v[ps->n].path = strdup(path);
+	v[ps->n].kind = kind;
+	if (v[ps->n].path != NULL)
+		ps->n++;
+}
+
+static void
+path_set_free(struct path_set *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free((char *)ps->v[i].path);
+	free(ps->v);
+}
+
+/* Open or retarget the sources for the current ruleset. */
+static int
+live_sources(struct live *l, bool reload)
+{
+	struct evtset types;
+	struct path_set ps = { 0 };
+	struct fan_source_config fc = { 0 };
+	bool any = false;
+	int rc = 0;
+
+	ruleset_evttypes(l->rs, &types, &any);
+	ruleset_paths(l->rs, path_add, &ps, &fc.unbounded);
+	fc.paths = ps.v;
+	fc.npaths = ps.n;
+	if (reload) {
+		if (l->audit)
+			rc = audit_source_set_types(l->audit, &types, any);
+		if (l->fan && rc == 0)
+			rc = fan_source_set_paths(l->fan, &fc);
+		path_set_free(&ps);
+		return rc;
+	}
+	struct audit_source_config ac = {
+		.mode = strcmp(l->cfg.audit_mode, "unicast") == 0 ? AUDIT_MODE_UNICAST :
+		    strcmp(l->cfg.audit_mode, "multicast") == 0 ? AUDIT_MODE_MULTICAST :
+		    AUDIT_MODE_AUTO,
+		.backlog_limit = (uint32_t)l->cfg.audit_backlog_limit,
+		.types = &types,
+		.any_type = any,
+		.state_file = LIVE_STATE_DIR "/audit.state",
+	};
+	/* Where the audit source keeps the host's settings across a crash. */
+	if (mkdir(LIVE_STATE_DIR, 0700) < 0 && errno != EEXIST)
+		ac.state_file = NULL;
+	if ((rc = audit_source_open(&ac, live_event, l, &l->audit)) < 0)
+		log_warnx("audit: cannot open the audit source (%s); continuing without it",
+		    strerror(-rc));
+	else
+		loop_add_fd(l->loop, audit_source_fd(l->audit), live_audit_ready, l);
+	if (l->cfg.fanotify_enabled && (ps.n > 0 || fc.unbounded)) {
+		if ((rc = fan_source_open(&fc, live_event, l, &l->fan)) < 0)
+			log_warnx("fanotify: cannot open the fanotify source (%s); continuing "
+			    "without it", strerror(-rc));
+		else
+			loop_add_fd(l->loop, fan_source_fd(l->fan), live_fan_ready, l);
+	}
+	path_set_free(&ps);
+	return l->audit || l->fan ? 0 : -ENODEV;
+}
+
+/* Outputs from the (new) configuration; the old ones stay if the new ones cannot open. */
+static void
+live_reopen_outputs(struct live *l)
+{
+	struct output_config oc;
+	struct outputs *out;
+	int rc;
+
+	output_config(&l->cfg, &oc);
+	if ((rc = outputs_new(&oc, &out)) < 0) {
+		log_warnx("outputs: keeping the old ones: %s", strerror(-rc));
+		return;
+	}
+	outputs_free(l->out);
+	l->out = out;
+}
+
+/* SIGHUP: read the configuration and the rules again; swap only if everything loads. */
+static void
+live_reload(struct live *l)
+{
+	struct config cfg;
+	struct pathlist rules = PATHLIST_INIT;
+	struct diags d = DIAGS_INIT;
+	struct ruleset_opts opts;
+	struct ruleset *rs = NULL;
+	int rc;
+
+	notify_send("RELOADING=1");
+	rc = config_reload(l->cli, &cfg, &d);
+	if (rc == 0)
+		rc = collect_rule_files(l->cli, &cfg, &rules, &d);
+	if (rc == 0 && (rc = load_rule_options(&cfg, &opts, &d)) == 0)
+		rc = ruleset_load((const char *const *)rules.v, rules.n, &opts, &rs, &d);
+	if (rc < 0) {
+		char *first = d.n ? diag_format(&d.v[0]) : strdup("unknown problem");
+		json_t *f = json_pack("{s:I}", "problems", (json_int_t)d.nerrors);
+		diags_print(&d, stderr);
+		live_internal(l, "Error", "Rules reload rejected", first ? first : "", f);
+		free(first);
+		config_free(&cfg);
+		pathlist_free(&rules);
+		diags_free(&d);
+		notify_send("READY=1");
+		return;
+	}
+	diags_print(&d, stderr);
+	diags_free(&d);
+	ruleset_free(l->rs);
+	l->rs = rs;
+	config_free(&l->cfg);
+	l->cfg = cfg;
+	pathlist_free(&l->rules);
+	l->rules = rules;
+	if (live_sources(l, true) < 0)
+		log_warnx("the sources could not be retargeted to the new rules");
+	live_reopen_outputs(l);
+	live_internal(l, "Informational", "Rules reloaded", "configuration and rules reloaded",
+	    json_pack("{s:I}", "rules", (json_int_t)ruleset_count(l->rs)));
+	notify_send("READY=1");
+}
+
+static void
+live_signal(int signo, void *arg)
+{
+	struct live *l = arg;
+
+	switch (signo) {
+	case SIGHUP:
+		live_reload(l);
+		break;
+	case SIGUSR1:
+		outputs_reopen(l->out);
+		break;
+	default:
+		loop_stop(l->loop);
+	}
+}
+
+static void
+live_close(struct live *l)
+{
+	audit_source_close(l->audit);	/* our audit rules go, the pid is given back */
+	fan_source_close(l->fan);
+	loop_free(l->loop);
+	proctab_free(l->pt);
+	outputs_free(l->out);
+	ruleset_free(l->rs);
+	arena_free(&l->scratch);
+	if (l->capture)
+		fclose(l->capture);
+	config_free(&l->cfg);
+	pathlist_free(&l->rules);
+}
+
+int
+run_live(const struct cli *cli, struct config *cfg, struct pathlist *pl)
+{
+	static const int signals[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT, 0 };
+	struct live l = { .cli = cli, .cfg = *cfg, .rules = *pl };
+	struct output_config oc;
+	int rc;
+
+	l.rs = load_rules(cfg, pl);
+	output_config(cfg, &oc);
+	if ((rc = outputs_new(&oc, &l.out)) < 0)
+		fatalx("cannot open the outputs: %s", strerror(-rc));
+	if (cli->capture && (l.capture = fopen(cli->capture, "we")) == NULL)
+		fatal("cannot create %s", cli->capture);
+	if ((rc = proctab_new(NULL, &l.pt)) < 0 || (rc = proctab_seed(l.pt)) < 0)
+		log_warnx("process table: %s", strerror(-rc));
+	if ((rc = loop_new(signals, live_signal, &l, &l.loop)) < 0)
+		fatalx("cannot create the event loop: %s", strerror(-rc));
+	if (live_sources(&l, false) < 0)
+		fatalx("no event source could be opened (run as root?)");
+	loop_add_timer(l.loop, LIVE_TICK_MS, live_tick, &l);
+	log_info("monitoring with %zu rules", ruleset_count(l.rs));
+	notify_send("READY=1");
+	rc = loop_run(l.loop);
+	notify_send("STOPPING=1");
+	log_info("stopping after %llu events", (unsigned long long)l.events);
+	live_close(&l);
+	return rc < 0 ? 1 : 0;
+}

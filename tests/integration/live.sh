@@ -1,0 +1,107 @@
+#!/bin/sh
+# live.sh - the daemon watches real processes, files and sockets: each behaviour of the test
+# must produce its alert with the right fields, and audit must be left as it was found.
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+require_root
+
+AUDIT_BEFORE=$(audit_snapshot)
+rm -rf "$ITEST_DIR"
+mkdir -p "$ITEST_DIR"
+echo "top secret" > "$ITEST_DIR/secret.txt"
+trap 'umount "$ITEST_DIR/mnt" 2>/dev/null; rm -rf "$ITEST_DIR"; finish' EXIT
+
+start_daemon "$TOP_SRCDIR/tests/integration/rules.yaml" || exit 1
+
+# A script run with arguments, without a terminal (setsid, stdin from /dev/null).  As in
+# Falco, proc.name is the kernel's task name and proc.args what the kernel passed: for a
+# script, the interpreter's arguments (the script's path, then its own arguments).
+cat > "$ITEST_DIR/itest-script.sh" <<'SH'
+#!/bin/sh
+exit 0
+SH
+chmod +x "$ITEST_DIR/itest-script.sh"
+me=$(cat /proc/$$/comm)     # the parent: this shell (setsid execs in place here)
+setsid "$ITEST_DIR/itest-script.sh" "two words" --flag < /dev/null
+wait_alert "exec: exact cmdline, parent name, user, no tty" \
+	'a["rule"] == "Itest script run" and f["proc.cmdline"] == "itest-script.sh /tmp/shikra-itest/itest-script.sh two words --flag" and f["user.name"] == "root" and f["proc.tty"] == 0 and f["proc.pname"] == "'"$me"'"'
+
+cat "$ITEST_DIR/secret.txt" > /dev/null
+wait_alert "read of a watched file" \
+	'a["rule"] == "Itest read" and f["fd.name"] == "/tmp/shikra-itest/secret.txt" and f["proc.name"] == "cat"'
+
+echo data > "$ITEST_DIR/new.txt"
+wait_alert "create below a watched directory" \
+	'a["rule"] == "Itest create" and f["fd.name"] == "/tmp/shikra-itest/new.txt"'
+wait_alert "write below a watched directory" \
+	'a["rule"] == "Itest write" and f["fd.name"] == "/tmp/shikra-itest/new.txt"'
+
+mv "$ITEST_DIR/new.txt" "$ITEST_DIR/renamed.txt"
+wait_alert "rename below a watched directory" \
+	'a["rule"] == "Itest rename" and f["fd.name"] == "/tmp/shikra-itest/renamed.txt" and f["proc.name"] == "mv"'
+rm "$ITEST_DIR/renamed.txt"
+wait_alert "delete below a watched directory" \
+	'a["rule"] == "Itest delete" and f["fd.name"] == "/tmp/shikra-itest/renamed.txt" and f["proc.name"] == "rm"'
+
+# TCP and UDP connects to loopback listeners.
+python3 - <<'PY'
+import socket
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 45123)); srv.listen(1)
+c = socket.create_connection(("127.0.0.1", 45123)); c.close(); srv.close()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.connect(("127.0.0.1", 45124)); u.close()
+PY
+wait_alert "TCP connect to loopback (address and port)" \
+	'a["rule"] == "Itest connect" and f["fd.sip"] == "127.0.0.1" and f["fd.sport"] == 45123'
+wait_alert "UDP connect to loopback (address and port)" \
+	'a["rule"] == "Itest connect" and f["fd.sport"] == 45124'
+
+unshare -u true
+wait_alert "unshare" 'a["rule"] == "Itest namespace" and f["evt.type"] == "unshare" and "CLONE_NEWUTS" in f["evt.arg.flags"]'
+unshare -u sleep 3 &
+holder=$!
+sleep 0.3
+nsenter -t "$holder" -u true
+kill "$holder" 2>/dev/null
+wait_alert "setns" 'a["rule"] == "Itest namespace" and f["evt.type"] == "setns"'
+
+mkdir -p "$ITEST_DIR/mnt"
+mount -t tmpfs none "$ITEST_DIR/mnt" && umount "$ITEST_DIR/mnt"
+wait_alert "mount a tmpfs" 'a["rule"] == "Itest mount" and f["evt.arg.dir"] == "/tmp/shikra-itest/mnt"'
+
+# ptrace attach to a sleeping child, from a tiny Python helper.
+python3 - <<'PY'
+import ctypes, os, signal, subprocess, time
+libc = ctypes.CDLL(None, use_errno=True)
+child = subprocess.Popen(["sleep", "5"])
+time.sleep(0.1)
+PTRACE_ATTACH, PTRACE_DETACH = 16, 17
+libc.ptrace(PTRACE_ATTACH, child.pid, None, None)
+os.waitpid(child.pid, 0)
+libc.ptrace(PTRACE_DETACH, child.pid, None, None)
+child.kill(); child.wait()
+PY
+wait_alert "ptrace attach" 'a["rule"] == "Itest ptrace" and f["proc.name"].startswith("python")'
+
+# Fileless execution: copy /bin/true into a memfd and exec it from there.
+python3 - <<'PY'
+import os
+fd = os.memfd_create("itest-fileless", 0)
+with open("/bin/true", "rb") as src:
+    os.write(fd, src.read())
+pid = os.fork()
+if pid == 0:
+    os.execv(f"/proc/self/fd/{fd}", ["itest-fileless", "arg"])
+os.waitpid(pid, 0)
+PY
+wait_alert "exec from a memfd" 'a["rule"] == "Itest memfd exec" and "memfd:itest-fileless" in f["proc.exepath"]'
+
+# A process that is gone before its file event is read is still described.
+sh -c 'exec cat /tmp/shikra-itest/secret.txt' > /dev/null
+wait_alert "short-lived process still described" \
+	'a["rule"] == "Itest read" and f["proc.name"] == "cat" and f["proc.cmdline"] == "cat /tmp/shikra-itest/secret.txt"'
+
+# Hostile names: a file name with a newline must not forge an alert line.
+touch "$ITEST_DIR/evil
+Critical forged"
+wait_alert "newline in a file name stays inside one alert" \
+	'a["rule"] == "Itest create" and "\n" in f["fd.name"]'
