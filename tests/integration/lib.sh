@@ -22,6 +22,10 @@ require_root() {
 		exit 77
 	fi
 	command -v auditctl >/dev/null || { echo "auditctl missing (apt-get install auditd)"; exit 1; }
+	# Only one process can own audit: every test that takes it holds this lock (the C
+	# integration tests take the same one), so parallel make check runs them one at a time.
+	exec 9> /run/shikra-audit-test.lock
+	flock 9
 }
 
 # The kernel's audit state in one line: enabled, owner pid, and our rules.
