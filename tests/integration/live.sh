@@ -105,3 +105,12 @@ touch "$ITEST_DIR/evil
 Critical forged"
 wait_alert "newline in a file name stays inside one alert" \
 	'a["rule"] == "Itest create" and "\n" in f["fd.name"]'
+
+# A process named with shell syntax and an argument with a newline: the name arrives as data,
+# never evaluated, and the alert stays one line of valid JSON (match.py fails on a bad line).
+mkdir -p "$ITEST_DIR/hostile"
+cp /bin/true "$ITEST_DIR/hostile/\$(id)"
+"$ITEST_DIR/hostile/\$(id)" "a
+Critical forged" '`reboot`'
+wait_alert "process named \$(id) with a newline argument" \
+	'a["rule"] == "Itest hostile name" and f["proc.name"] == "$(id)" and "\n" in f["proc.cmdline"] and "`reboot`" in f["proc.cmdline"]'
