@@ -169,26 +169,45 @@ path_set_free(struct path_set *ps)
 	free(ps->v);
 }
 
+/* Whether the audit source reports the open syscalls: it installed rules for TYPES (unicast),
+ * so fanotify must not report the same opens again. */
+static bool
+audit_has_opens(const struct live *l, const struct evtset *types)
+{
+	static const enum event_type opens[] = { EVT_open, EVT_openat, EVT_openat2, EVT_creat };
+
+	if (l->audit == NULL || !audit_source_stats(l->audit)->unicast)
+		return false;
+	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++)
+		if (evtset_has(types, opens[i]))
+			return true;
+	return false;
+}
+
 /* Open or retarget the sources for the current ruleset. */
 static int
 live_sources(struct live *l, bool reload)
 {
 	struct evtset types;
 	struct path_set ps = { 0 };
+	struct auditrule_paths aps;
 	struct fan_source_config fc = { 0 };
 	bool any = false;
 	int rc = 0;
 
 	ruleset_evttypes(l->rs, &types, &any);
 	ruleset_paths(l->rs, path_add, &ps, &fc.unbounded);
+	auditrule_paths_collect(l->rs, &aps);
 	fc.paths = ps.v;
 	fc.npaths = ps.n;
 	if (reload) {
 		if (l->audit)
-			rc = audit_source_set_types(l->audit, &types, any);
+			rc = audit_source_set_rules(l->audit, &types, any, &aps);
+		fc.no_open = audit_has_opens(l, &types);
 		if (l->fan && rc == 0)
 			rc = fan_source_set_paths(l->fan, &fc);
 		path_set_free(&ps);
+		auditrule_paths_free(&aps);
 		return rc;
 	}
 	struct audit_source_config ac = {
@@ -198,6 +217,7 @@ live_sources(struct live *l, bool reload)
 		.backlog_limit = (uint32_t)l->cfg.audit_backlog_limit,
 		.types = &types,
 		.any_type = any,
+		.paths = &aps,
 		.state_file = LIVE_STATE_DIR "/audit.state",
 	};
 	/* Where the audit source keeps the host's settings across a crash. */
@@ -208,6 +228,10 @@ live_sources(struct live *l, bool reload)
 		    strerror(-rc));
 	else
 		loop_add_fd(l->loop, audit_source_fd(l->audit), live_audit_ready, l);
+	auditrule_paths_free(&aps);
+	fc.no_open = audit_has_opens(l, &types);
+	if (fc.no_open)
+		log_info("fanotify: opens come from audit; fanotify reports no open events");
 	if (l->cfg.fanotify_enabled && (ps.n > 0 || fc.unbounded)) {
 		if ((rc = fan_source_open(&fc, live_event, l, &l->fan)) < 0)
 			log_warnx("fanotify: cannot open the fanotify source (%s); continuing "

@@ -257,7 +257,7 @@ start_unicast(struct audit_source *s)
 		goto fail;
 	asrc_found_save(s);
 	if ((rc = asrc_rules_clear_leftovers(s)) < 0 ||
-	    (rc = asrc_rules_install(s, &s->types, s->cfg.any_type)) < 0)
+	    (rc = asrc_rules_install(s, &s->types, s->cfg.any_type, s->cfg.paths)) < 0)
 		goto fail;
 	s->st.unicast = true;
 	log_info("audit: unicast reader (pid %ld), %zu rules installed", (long)s->self, s->nrules);
@@ -340,7 +340,9 @@ audit_source_open(const struct audit_source_config *cfg, event_fn *sink, void *a
 		goto fail;
 	s->lost_seen = s->found.lost;
 	s->st.kernel_lost = s->found.lost;
-	if ((rc = start(s)) < 0)
+	rc = start(s);
+	s->cfg.paths = NULL;            /* the caller's, valid during open only */
+	if (rc < 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -356,13 +358,14 @@ audit_source_fd(const struct audit_source *s)
 }
 
 int
-audit_source_set_types(struct audit_source *s, const struct evtset *types, bool any)
+audit_source_set_rules(struct audit_source *s, const struct evtset *types, bool any,
+                       const struct auditrule_paths *paths)
 {
 	if (!s->managed)
 		return 0;
 	s->types = *types;
 	s->cfg.any_type = any;
-	return asrc_rules_install(s, &s->types, any);
+	return asrc_rules_install(s, &s->types, any, paths);
 }
 
 const struct audit_source_stats *

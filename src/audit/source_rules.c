@@ -178,7 +178,8 @@ apply(struct audit_source *s, const struct auditrules *ar, struct asrc_rule *wan
 }
 
 int
-asrc_rules_install(struct audit_source *s, const struct evtset *types, bool any)
+asrc_rules_install(struct audit_source *s, const struct evtset *types, bool any,
+                   const struct auditrule_paths *paths)
 {
 	struct auditrules ar = { 0 };
 	struct asrc_rule *want = NULL, *next = NULL;
@@ -187,7 +188,7 @@ asrc_rules_install(struct audit_source *s, const struct evtset *types, bool any)
 	int m64, m32, rc;
 
 	if ((rc = auditrules_host(&m64, &m32)) < 0 ||
-	    (rc = auditrules_build(types, any, m64, m32, &ar)) < 0)
+	    (rc = auditrules_build(types, any, paths, m64, m32, &ar)) < 0)
 		goto fail;
 	want = calloc(ar.nrules + 1, sizeof(*want));
 	next = calloc(ar.nrules + s->nrules + 1, sizeof(*next));
@@ -204,6 +205,9 @@ asrc_rules_install(struct audit_source *s, const struct evtset *types, bool any)
 	}
 	if (ar.nrules == 0)
 		log_warnx("audit: the rules need no syscall: no audit rule installed");
+	for (size_t i = 0; i < ar.n; i++)
+		if (strncmp(ar.lines[i], "# warning: ", 11) == 0)
+			log_warnx("audit: %s", ar.lines[i] + 11);
 	rc = apply(s, &ar, want, next);
 	free(want);
 	auditrules_free(&ar);

@@ -130,6 +130,7 @@ struct fan_source {
 	struct fan_source_stats stats;
 	uint64_t seq;                   /* evt.num of the last event */
 	int sink_err;                   /* first error the sink returned in this read */
+	bool no_open;                   /* cfg.no_open: FAN_OPEN makes no EVT_open */
 	struct sbuf path, path2;        /* scratch for the paths of one record */
 	unsigned char *buf;             /* read buffer, FAN_READ_BUF bytes, 8-byte aligned */
 };

@@ -357,9 +357,12 @@ deliver(struct fan_source *s, const struct record *r, uint64_t now_ns)
 	if (!(r->md.mask & ~(uint64_t)(FAN_Q_OVERFLOW | FAN_ONDIR)))
 		return;
 	resolve_record(s, r, &v);
-	for (size_t i = 0; i < sizeof(bit_order) / sizeof(bit_order[0]); i++)
+	for (size_t i = 0; i < sizeof(bit_order) / sizeof(bit_order[0]); i++) {
+		if (s->no_open && bit_order[i].type == EVT_open)
+			continue;       /* audit reports the open syscall itself */
 		if ((r->md.mask & bit_order[i].bit) && s->sink_err == 0)
 			emit(s, &v, bit_order[i].type);
+	}
 	follow_new_dir(s, &v);
 }
 

@@ -138,6 +138,7 @@ source_open(const struct fan_source_config *cfg, struct fan_source *s, size_t fi
 {
 	int rc;
 
+	s->no_open = cfg->no_open;
 	if ((rc = source_init_fd(s, first_mode)) < 0)
 		return rc;
 	rc = fan_marks_new(s->fd, s->stats.fid_mode ? &masks_fid : &masks_fd, s->res, &s->marks);
@@ -237,6 +238,7 @@ fan_source_set_paths(struct fan_source *s, const struct fan_source_config *cfg)
 
 	if (s->marks == NULL)
 		return -EINVAL;
+	s->no_open = cfg->no_open;
 	rc = fan_marks_apply(s->marks, cfg);
 	s->stats.marks = fan_marks_count(s->marks);
 	log_info("fanotify: %u marks after reload", s->stats.marks);

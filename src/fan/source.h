@@ -29,6 +29,10 @@ struct fan_source_config {
 	size_t npaths;
 	bool unbounded;                    /* some rule needs every file: filesystem marks */
 	uint32_t max_dir_marks;            /* bound for recursive prefixes; 0 = 4096 */
+	/* No EVT_open from FAN_OPEN: the audit source already reports the open syscalls (it
+	 * installed rules for them), and one open must not make two events.  The other
+	 * fanotify events (access, modify, close_write, open_exec, ...) are unchanged. */
+	bool no_open;
 };
 
 struct fan_source_stats {
@@ -47,7 +51,7 @@ int  fan_source_open(const struct fan_source_config *cfg, event_fn *sink, void *
 int  fan_source_fd(const struct fan_source *s);
 /* Read at most BUDGET events: 0 (drained), 1 (more to read), or -errno. */
 int  fan_source_read(struct fan_source *s, unsigned budget);
-/* Replace the marks after a reload.  0 or -errno. */
+/* Replace the marks (and no_open) after a reload.  0 or -errno. */
 int  fan_source_set_paths(struct fan_source *s, const struct fan_source_config *cfg);
 void fan_source_close(struct fan_source *s);           /* NULL-safe; the marks go with the fd */
 const struct fan_source_stats *fan_source_stats(const struct fan_source *s);

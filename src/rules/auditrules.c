@@ -19,9 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/sbuf.h"
 #include "rules/auditrules.h"
+#include "rules/ruleset.h"
 
 /* Event types that are fanotify's, not syscalls ("access" is also a syscall's name, but as
  * an event type it means FAN_ACCESS). */
@@ -50,7 +52,19 @@ static const struct { enum event_type type; const char *name; } legacy32[] = {
 	{ EVT_ftruncate, "ftruncate64" },
 };
 
+/* The syscalls that get one rule per path when the paths are bounded. */
+static const enum event_type open_family[] = { EVT_open, EVT_openat, EVT_openat2, EVT_creat };
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool
+is_open_family(enum event_type t)
+{
+	for (size_t i = 0; i < N(open_family); i++)
+		if (open_family[i] == t)
+			return true;
+	return false;
+}
 
 static bool
 is_syscall_type(enum event_type t)
@@ -124,19 +138,243 @@ add_type(struct auditrule *r, enum event_type t, struct sbuf *missing)
 	}
 }
 
-/* The main rule of one architecture, and a comment naming what it lacks. */
-static void
-arch_rule(const struct evtset *types, int mach, const char *arch, struct auditrules *ar)
+/* --- the open family's file filters ------------------------------------------------------ */
+
+/* One file filter: "-F FIELD=VALUE". */
+struct target {
+	const char *field;      /* "path" or "dir" */
+	char *value;
+};
+
+struct targets {
+	struct target *v;
+	size_t n;
+};
+
+static bool
+is_dir(const char *p)
 {
-	struct auditrule r = { .mach = mach, .arch = arch };
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* "/a/b" -> "/a", "/a" -> "/". */
+static void
+cut_parent(char *p)
+{
+	char *sl = strrchr(p, '/');
+
+	if (sl == p)
+		p[1] = '\0';
+	else if (sl != NULL)
+		*sl = '\0';
+}
+
+static void
+strip_slashes(char *p)
+{
+	size_t n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+}
+
+/* The directory (malloc'd) whose tree holds every file AP can name; *FILE is set when AP
+ * names one file (the result is then that file). */
+static char *
+target_path(const struct auditrule_path *ap, bool *file)
+{
+	char *p = strdup(ap->path);
+
+	if (p == NULL)
+		abort();
+	*file = false;
+	if (ap->kind == FPATH_GLOB)
+		p[strcspn(p, "*?[")] = '\0';
+	if ((ap->kind == FPATH_PREFIX || ap->kind == FPATH_GLOB) && p[strlen(p) - 1] != '/')
+		cut_parent(p);
+	strip_slashes(p);
+	if (ap->kind == FPATH_EXACT && strcmp(p, "/") != 0) {
+		char *parent = strdup(p);
+		if (parent == NULL)
+			abort();
+		cut_parent(parent);
+		*file = is_dir(parent);     /* a watch needs its directory */
+		if (*file) {
+			free(parent);
+		} else {
+			free(p);
+			p = parent;
+		}
+	}
+	return p;
+}
+
+/* Whether P cannot be written in auditctl's text (blanks, quotes, control bytes). */
+static bool
+unsafe(const char *p)
+{
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '\'' || *p == '\\' ||
+		    (unsigned char)*p == 0x7f)
+			return true;
+	return false;
+}
+
+/* Add the filter for AP, noting in AR when it had to be widened to an existing directory.
+ * auditctl's text is split at blanks, so a path with one is widened to a parent without. */
+static void
+add_target(struct targets *tg, const struct auditrule_path *ap, struct auditrules *ar)
+{
+	bool file;
+	char *p = target_path(ap, &file);
+	size_t len = strlen(p);
+
+	if (file && unsafe(p)) {
+		file = false;
+		cut_parent(p);
+	}
+	while (!file && strcmp(p, "/") != 0 && (!is_dir(p) || unsafe(p)))
+		cut_parent(p);
+	if (strlen(p) != len) {
+		struct sbuf c = SBUF_INIT;
+		sbuf_printf(&c, "# warning: a path of the rules has no existing directory (or a "
+		            "blank in its name): opens audited below %s", p);
+		if (ar->n > 0 && strcmp(ar->lines[ar->n - 1], sbuf_str(&c)) == 0)
+			sbuf_free(&c);  /* said just before */
+		else
+			push_line(ar, &c);
+	}
+	tg->v = xrealloc(tg->v, tg->n + 1, sizeof(*tg->v));
+	tg->v[tg->n++] = (struct target){ .field = file ? "path" : "dir", .value = p };
+}
+
+/* Whether target I is the same as an earlier one or inside another's dir=. */
+static bool
+covered(const struct targets *tg, size_t i)
+{
+	const struct target *a = &tg->v[i];
+
+	for (size_t j = 0; j < tg->n; j++) {
+		const struct target *b = &tg->v[j];
+		size_t n = strlen(b->value);
+		if (j == i)
+			continue;
+		if (strcmp(a->value, b->value) == 0 && strcmp(a->field, b->field) == 0 && j < i)
+			return true;
+		if (strcmp(b->field, "dir") != 0 || (strcmp(a->field, "dir") == 0 && strcmp(
+		    a->value, b->value) == 0))
+			continue;       /* equal dirs: only the earlier one (above) */
+		if (strcmp(b->value, "/") == 0 ||
+		    (strncmp(a->value, b->value, n) == 0 && (a->value[n] == '/' || a->value[n] == '\0')))
+			return true;
+	}
+	return false;
+}
+
+static void
+targets_free(struct targets *tg)
+{
+	for (size_t i = 0; i < tg->n; i++)
+		free(tg->v[i].value);
+	free(tg->v);
+	*tg = (struct targets){ 0 };
+}
+
+/* The filters for PATHS, without repeats; none when they are unbounded. */
+static void
+targets_build(const struct auditrule_paths *paths, struct auditrules *ar, struct targets *out)
+{
+	struct targets tg = { 0 };
+	size_t n = 0;
+
+	*out = tg;
+	if (paths == NULL || paths->unbounded)
+		return;
+	for (size_t i = 0; i < paths->n; i++) {
+		if (paths->v[i].path == NULL || paths->v[i].path[0] != '/')
+			return targets_free(&tg);       /* relative: no bound after all */
+		add_target(&tg, &paths->v[i], ar);
+	}
+	for (size_t i = 0; i < tg.n; i++) {
+		if (covered(&tg, i))
+			free(tg.v[i].value);
+		else
+			tg.v[n++] = tg.v[i];
+	}
+	tg.n = n;
+	*out = tg;
+}
+
+/* One rule per filter, each with O's syscalls (O's array is released). */
+static void
+file_rules(struct auditrule *o, const struct targets *tg, struct auditrules *ar)
+{
+	for (size_t i = 0; i < tg->n; i++) {
+		struct auditrule r = *o;
+		r.syscalls = xrealloc(NULL, o->nsyscalls, sizeof(*r.syscalls));
+		memcpy(r.syscalls, o->syscalls, o->nsyscalls * sizeof(*r.syscalls));
+		r.file_field = tg->v[i].field;
+		r.file_value = strdup(tg->v[i].value);
+		if (r.file_value == NULL)
+			abort();
+		push_rule(ar, &r);
+	}
+	free(o->syscalls);
+}
+
+static void
+collect_one(const char *path, enum filter_path_kind kind, void *arg)
+{
+	struct auditrule_paths *p = arg;
+	struct auditrule_path *v = xrealloc((void *)p->v, p->n + 1, sizeof(*v));
+	char *copy = strdup(path);
+
+	if (copy == NULL)
+		abort();
+	v[p->n++] = (struct auditrule_path){ .path = copy, .kind = kind };
+	p->v = v;
+}
+
+void
+auditrule_paths_collect(const struct ruleset *rs, struct auditrule_paths *out)
+{
+	*out = (struct auditrule_paths){ 0 };
+	ruleset_paths(rs, collect_one, out, &out->unbounded);
+}
+
+void
+auditrule_paths_free(struct auditrule_paths *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		free((char *)p->v[i].path);
+	free((void *)p->v);
+	*p = (struct auditrule_paths){ 0 };
+}
+
+/* --- the rules of one architecture ---------------------------------------------------------- */
+
+/* The main rule of one architecture, the open family's rules per filter in TG (when there
+ * are filters), and a comment naming what the architecture lacks. */
+static void
+arch_rule(const struct evtset *types, const struct targets *tg, int mach, const char *arch,
+          struct auditrules *ar)
+{
+	struct auditrule r = { .mach = mach, .arch = arch }, o = r;
 	struct sbuf missing = SBUF_INIT;
 
-	for (int t = EVT_NONE + 1; t < EVT__COUNT; t++)
-		if (evtset_has(types, (enum event_type)t) && is_syscall_type((enum event_type)t))
-			add_type(&r, (enum event_type)t, &missing);
+	for (int t = EVT_NONE + 1; t < EVT__COUNT; t++) {
+		enum event_type et = (enum event_type)t;
+		if (evtset_has(types, et) && is_syscall_type(et))
+			add_type(tg->n > 0 && is_open_family(et) ? &o : &r, et, &missing);
+	}
 	/* A rule with no -S would audit every syscall: never make one. */
 	if (r.nsyscalls > 0)
 		push_rule(ar, &r);
+	file_rules(&o, o.nsyscalls > 0 ? tg : &(struct targets){ 0 }, ar);
 	if (missing.len) {
 		struct sbuf c = SBUF_INIT;
 		sbuf_printf(&c, "# not on %s (%s):%s", arch, audit_machine_to_name(mach),
@@ -164,11 +402,22 @@ socketcall_rules(const struct evtset *types, int mach, const char *arch,
 	}
 }
 
+/* Whether TYPES asks for a syscall of the open family. */
+static bool
+wants_open(const struct evtset *types)
+{
+	for (size_t i = 0; i < N(open_family); i++)
+		if (evtset_has(types, open_family[i]))
+			return true;
+	return false;
+}
+
 int
-auditrules_build(const struct evtset *types, bool any, int m64, int m32,
-                 struct auditrules *out)
+auditrules_build(const struct evtset *types, bool any, const struct auditrule_paths *paths,
+                 int m64, int m32, struct auditrules *out)
 {
 	struct auditrules ar = { 0 };
+	struct targets tg = { 0 };
 
 	if (any) {
 		struct sbuf c = SBUF_INIT;
@@ -176,12 +425,22 @@ auditrules_build(const struct evtset *types, bool any, int m64, int m32,
 		          "asked for here");
 		push_line(&ar, &c);
 	}
-	arch_rule(types, m64, "b64", &ar);
+	if (wants_open(types)) {
+		targets_build(paths, &ar, &tg);
+		if (tg.n == 0) {
+			struct sbuf c = SBUF_INIT;
+			sbuf_puts(&c, "# warning: some rule matches files on any path: every open "
+			          "on the host is audited");
+			push_line(&ar, &c);
+		}
+	}
+	arch_rule(types, &tg, m64, "b64", &ar);
 	socketcall_rules(types, m64, "b64", &ar);
 	if (m32 >= 0) {
-		arch_rule(types, m32, "b32", &ar);
+		arch_rule(types, &tg, m32, "b32", &ar);
 		socketcall_rules(types, m32, "b32", &ar);
 	}
+	targets_free(&tg);
 	*out = ar;
 	return 0;
 }
@@ -194,8 +453,10 @@ auditrules_free(struct auditrules *ar)
 	for (size_t i = 0; i < ar->n; i++)
 		free(ar->lines[i]);
 	free(ar->lines);
-	for (size_t i = 0; i < ar->nrules; i++)
+	for (size_t i = 0; i < ar->nrules; i++) {
 		free(ar->rules[i].syscalls);
+		free(ar->rules[i].file_value);
+	}
 	free(ar->rules);
 	*ar = (struct auditrules){ 0 };
 }
@@ -210,6 +471,8 @@ auditrule_format(const struct auditrule *r, struct sbuf *out)
 		sbuf_printf(out, " -S %s", r->syscalls[i].name);
 	if (r->extra[0] != '\0')
 		sbuf_printf(out, " -F %s", r->extra);
+	if (r->file_field != NULL)
+		sbuf_printf(out, " -F %s=%s", r->file_field, r->file_value);
 	sbuf_printf(out, " -F key=%s", AUDITRULES_KEY);
 }
 
@@ -218,17 +481,18 @@ auditrule_format(const struct auditrule *r, struct sbuf *out)
 static int
 add_pair(struct audit_rule_data **d, const char *pair, const char **why)
 {
-	char buf[64];
+	char *buf = strdup(pair);
+	int rc = 0;
 
-	*why = "a field of the rule is too long";
-	if (strlen(pair) >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, pair, strlen(pair) + 1);
+	*why = "out of memory";
+	if (buf == NULL)
+		return -ENOMEM;
 	if (audit_rule_fieldpair_data(d, buf, AUDIT_FILTER_EXIT) != 0) {
 		*why = "libaudit refused a field of the rule";
-		return -EINVAL;
+		rc = -EINVAL;
 	}
-	return 0;
+	free(buf);
+	return rc;
 }
 
 /* Append the key field.  libaudit accepts "key=" only after a process-wide flag that
@@ -256,6 +520,18 @@ add_key(struct audit_rule_data **d, const char *key, const char **why)
 	return 0;
 }
 
+static int
+add_file(struct audit_rule_data **d, const struct auditrule *r, const char **why)
+{
+	struct sbuf pair = SBUF_INIT;
+	int rc;
+
+	sbuf_printf(&pair, "%s=%s", r->file_field, r->file_value);
+	rc = add_pair(d, sbuf_str(&pair), why);
+	sbuf_free(&pair);
+	return rc;
+}
+
 int
 auditrule_to_data(const struct auditrule *r, pid_t exclude_pid,
                   struct audit_rule_data **out, size_t *len, const char **why)
@@ -281,6 +557,8 @@ auditrule_to_data(const struct auditrule *r, pid_t exclude_pid,
 		d->mask[AUDIT_WORD(nr)] |= AUDIT_BIT(nr);
 	}
 	if (r->extra[0] != '\0' && (rc = add_pair(&d, r->extra, why)) < 0)
+		goto fail;
+	if (r->file_field != NULL && (rc = add_file(&d, r, why)) < 0)
 		goto fail;
 	snprintf(pair, sizeof(pair), "pid!=%ld", (long)exclude_pid);
 	if (exclude_pid > 0 && (rc = add_pair(&d, pair, why)) < 0)

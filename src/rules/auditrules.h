@@ -11,7 +11,21 @@
  *   - auditrule_to_data(): the kernel's struct audit_rule_data, for AUDIT_ADD_RULE, made
  *     with libaudit from the very "-F" pairs the text shows.
  * The only thing the installer adds is "-F pid!=OURPID" (shikra's own syscalls are never
- * audited); auditd users have no such pid to name. */
+ * audited); auditd users have no such pid to name.
+ *
+ * The open family (open, openat, openat2, creat) is the costliest to audit: every process
+ * opens files all the time.  When the ruleset's file paths are bounded (ruleset_paths()),
+ * those syscalls leave the main rule and get one rule per path instead, restricted by the
+ * kernel's file filters:
+ *   FPATH_EXACT  /a/f       -F path=/a/f   (a watch: the file, even if created later)
+ *   FPATH_DIR    /a/d       -F dir=/a/d    (recursive)
+ *   FPATH_PREFIX /a/d/pre   -F dir=/a/d    (the parent directory; "/a/d/" means /a/d itself)
+ *   FPATH_GLOB   /a/x*.c    -F dir=/a      (the fixed leading directory)
+ * The kernel refuses a dir= that does not exist, or a path= whose directory does not: such a
+ * path is replaced by dir= of its nearest existing ancestor, with a "# warning:" comment.
+ * Paths covered by another rule's dir= (or repeated) get no rule of their own.  When the
+ * paths are unbounded (or none is given), the open family stays in the main rule and a
+ * "# warning:" comment says that every open on the host is audited. */
 #ifndef SHIKRA_AUDITRULES_H
 #define SHIKRA_AUDITRULES_H
 
@@ -39,7 +53,28 @@ struct auditrule {
 	struct auditrule_syscall *syscalls;   /* malloc'd, at least one */
 	size_t nsyscalls;
 	char extra[16];         /* one more "-F" pair such as "a0=3", or "" */
+	const char *file_field; /* "path" or "dir" (static), or NULL */
+	char *file_value;       /* malloc'd absolute path when FILE_FIELD is set */
 };
+
+/* The file paths the rules can match (ruleset_paths()), for the open family's rules. */
+struct auditrule_path {
+	const char *path;
+	enum filter_path_kind kind;
+};
+
+struct auditrule_paths {
+	const struct auditrule_path *v;
+	size_t n;
+	bool unbounded;         /* some rule matches files without bounding the path */
+};
+
+struct ruleset;
+
+/* Collect RS's paths (ruleset_paths()) into OUT, copies of them; release with
+ * auditrule_paths_free() (NULL-safe, leaves OUT empty). */
+void auditrule_paths_collect(const struct ruleset *rs, struct auditrule_paths *out);
+void auditrule_paths_free(struct auditrule_paths *p);
 
 struct auditrules {
 	char **lines;           /* the text: comments and one line per rule, each malloc'd */
@@ -54,14 +89,17 @@ int  auditrules_host(int *m64, int *m32);
 
 /* Describe the rules for TYPES (ANY: some rule matches every type, noted in a comment) for
  * the 64-bit machine M64 ("-F arch=b64") and, unless M32 < 0, the 32-bit one
- * ("-F arch=b32").  On success fill OUT (release it with auditrules_free()) and return 0;
- * -ENOMEM.  A rule is never made without a syscall (it would audit every syscall). */
-int  auditrules_build(const struct evtset *types, bool any, int m64, int m32,
-                      struct auditrules *out);
+ * ("-F arch=b32").  PATHS bounds the open family (see above); NULL, unbounded or empty: every
+ * open is audited.  The description depends on which directories exist now (stat()), so
+ * build it once and render it both ways.  On success fill OUT (release it with
+ * auditrules_free()) and return 0; -ENOMEM.  A rule is never made without a syscall (it
+ * would audit every syscall). */
+int  auditrules_build(const struct evtset *types, bool any, const struct auditrule_paths *paths,
+                      int m64, int m32, struct auditrules *out);
 void auditrules_free(struct auditrules *ar);     /* NULL-safe; leaves AR empty */
 
 /* Append R in auditctl syntax (no newline):
- *     -a always,exit -F arch=b64 -S execve -S connect [-F a0=3] -F key=shikra */
+ *     -a always,exit -F arch=b64 -S execve -S connect [-F a0=3] [-F dir=/etc] -F key=shikra */
 void auditrule_format(const struct auditrule *r, struct sbuf *out);
 
 /* Build the kernel's form of R with libaudit, adding "-F pid!=EXCLUDE_PID" when

@@ -81,7 +81,7 @@ expected_rules(const struct evtset *set)
 	size_t n;
 
 	assert_int_equal(auditrules_host(&m64, &m32), 0);
-	assert_int_equal(auditrules_build(set, false, m64, m32, &ar), 0);
+	assert_int_equal(auditrules_build(set, false, NULL, m64, m32, &ar), 0);
 	n = ar.nrules;
 	auditrules_free(&ar);
 	return n;
@@ -219,7 +219,7 @@ test_printed_rules_are_installed_rules(void **state)
 	close_source(l);
 
 	assert_int_equal(auditrules_host(&m64, &m32), 0);
-	assert_int_equal(auditrules_build(&set, false, m64, m32, &ar), 0);
+	assert_int_equal(auditrules_build(&set, false, NULL, m64, m32, &ar), 0);
 	assert_true((fd = mkstemp(path)) >= 0);
 	assert_non_null(fp = fdopen(fd, "w"));
 	for (size_t i = 0; i < ar.n; i++)
@@ -455,7 +455,7 @@ load_printed_rules(const struct evtset *set)
 	FILE *fp;
 
 	assert_int_equal(auditrules_host(&m64, &m32), 0);
-	assert_int_equal(auditrules_build(set, false, m64, m32, &ar), 0);
+	assert_int_equal(auditrules_build(set, false, NULL, m64, m32, &ar), 0);
 	assert_true((fd = mkstemp(path)) >= 0);
 	assert_non_null(fp = fdopen(fd, "w"));
 	for (size_t i = 0; i < ar.n; i++)
@@ -509,15 +509,15 @@ test_reload_replaces_rules(void **state)
 	open_source(l, AUDIT_MODE_UNICAST, &a);
 	assert_int_equal(live_rules_with(""), expected_rules(&a));
 	assert_true(live_rules_with("openat") > 0);
-	assert_int_equal(audit_source_set_types(l->src, &b, false), 0);
+	assert_int_equal(audit_source_set_rules(l->src, &b, false, NULL), 0);
 	assert_int_equal(live_rules_with(""), expected_rules(&b));
 	assert_int_equal(rules_excluding(getpid()), expected_rules(&b));
 	assert_int_equal(live_rules_with("openat"), 0);
 	assert_int_equal(audit_source_stats(l->src)->rules_installed, expected_rules(&b));
 	/* The same set again changes nothing; a larger one keeps what it shares. */
-	assert_int_equal(audit_source_set_types(l->src, &b, false), 0);
+	assert_int_equal(audit_source_set_rules(l->src, &b, false, NULL), 0);
 	assert_int_equal(live_rules_with(""), expected_rules(&b));
-	assert_int_equal(audit_source_set_types(l->src, &c, false), 0);
+	assert_int_equal(audit_source_set_rules(l->src, &c, false, NULL), 0);
 	assert_int_equal(live_rules_with(""), expected_rules(&c));
 	assert_true(live_rules_with("accept") > 0);
 	/* The new rules work, and our own removals are not taken for someone else's. */

@@ -381,7 +381,7 @@ audit_lines(const struct evtset *set, bool any, int m64, int m32)
 	struct auditrules ar = { 0 };
 	struct sbuf b = SBUF_INIT;
 
-	assert_int_equal(auditrules_build(set, any, m64, m32, &ar), 0);
+	assert_int_equal(auditrules_build(set, any, NULL, m64, m32, &ar), 0);
 	for (size_t i = 0; i < ar.n; i++)
 		sbuf_printf(&b, "%s\n", ar.lines[i]);
 	auditrules_free(&ar);
@@ -493,7 +493,7 @@ test_audit_rules_data_matches_text(void **state)
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		evtset_add(&set, types[i]);
-	assert_int_equal(auditrules_build(&set, false, MACH_86_64, MACH_X86, &ar), 0);
+	assert_int_equal(auditrules_build(&set, false, NULL, MACH_86_64, MACH_X86, &ar), 0);
 	assert_int_equal(ar.nrules, 7);   /* b64, b32, and socketcall socket/bind/connect/listen/accept */
 	for (size_t i = 0; i < ar.nrules; i++) {
 		const struct auditrule *r = &ar.rules[i];

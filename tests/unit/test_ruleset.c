@@ -421,7 +421,7 @@ test_audit_rules_from_ruleset(void **state)
 	assert_int_equal(load(files, 1, PRIO_DEBUG, RULE_MATCHING_ALL, &rs, &d), 0);
 	ruleset_evttypes(rs, &types, &any);
 	assert_true(any);
-	assert_int_equal(auditrules_build(&types, any, MACH_86_64, MACH_X86, &ar), 0);
+	assert_int_equal(auditrules_build(&types, any, NULL, MACH_86_64, MACH_X86, &ar), 0);
 	assert_int_equal(ar.n, 4);
 	assert_string_equal(ar.lines[1], "-a always,exit -F arch=b64 -S execve -S connect "
 	                    "-S openat -F key=shikra");
