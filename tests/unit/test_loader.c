@@ -403,6 +403,8 @@ test_print_audit_rules(void **state)
 	text = audit_lines(&set, true, MACH_86_64, MACH_X86);
 	assert_string_equal(text,
 		"# some rules match every event type; they see only the syscalls asked for here\n"
+		"# warning: some rule matches files on any path: every open on the host is "
+		"audited\n"
 		"-a always,exit -F arch=b64 -S execve -S connect -S accept -S kexec_file_load "
 		"-S openat -S chown -F key=shikra\n"
 		"-a always,exit -F arch=b32 -S execve -S connect -S openat -S chown -S chown32 "
