@@ -465,6 +465,43 @@ test_fd_mode_record(void **state)
 	unlink(path);
 }
 
+/* With no_open (audit reports the open syscalls), FAN_OPEN makes no event, alone or merged;
+ * the other bits of the same record still do. */
+static void
+test_no_open(void **state)
+{
+	struct fix *f = *state;
+	struct rb r = { .len = 0 };
+	char path[128];
+	int fd, fd2;
+
+	snprintf(path, sizeof(path), "%s/file", f->dir);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	fd2 = open(path, O_RDONLY);
+	assert_true(fd >= 0 && fd2 >= 0);
+	f->s->no_open = true;
+	rec_begin(&r, FAN_OPEN | FAN_MODIFY | FAN_CLOSE_WRITE, fd, 4242);
+	rec_end(&r);
+	rec_begin(&r, FAN_OPEN, fd2, 4242);
+	rec_end(&r);
+	assert_int_equal(fan_parse(f->s, r.b, r.len, 7), 2);
+	assert_false(fd_is_open(fd));
+	assert_false(fd_is_open(fd2));
+	assert_int_equal(f->got.n, 2);
+	assert_int_equal(f->got.ev[0]->type, EVT_modify);
+	assert_int_equal(f->got.ev[1]->type, EVT_close_write);
+	/* Back off: the open is reported again. */
+	f->s->no_open = false;
+	r.len = 0;
+	fd = open(path, O_RDONLY);
+	rec_begin(&r, FAN_OPEN, fd, 4242);
+	rec_end(&r);
+	assert_int_equal(fan_parse(f->s, r.b, r.len, 8), 1);
+	assert_int_equal(f->got.n, 3);
+	assert_int_equal(f->got.ev[2]->type, EVT_open);
+	unlink(path);
+}
+
 /* Open modes from the bits merged in one record. */
 static void
 test_open_modes(void **state)
@@ -725,6 +762,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unresolvable_handles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sink_can_stop, setup, teardown),
 		cmocka_unit_test(test_markset),
+		cmocka_unit_test_setup_teardown(test_no_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_markset_from_kernel, setup, teardown),
 	};
 
