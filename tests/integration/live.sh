@@ -28,6 +28,21 @@ wait_alert "exec: exact cmdline, parent name, user, no tty" \
 cat "$ITEST_DIR/secret.txt" > /dev/null
 wait_alert "read of a watched file" \
 	'a["rule"] == "Itest read" and f["fd.name"] == "/tmp/shikra-itest/secret.txt" and f["proc.name"] == "cat"'
+# One open, one alert: audit reports the openat (it installed the rule), so fanotify must not
+# report the same open again.
+sleep 1
+reads=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if l.strip() and json.loads(l).get("rule") == "Itest read"))' "$ALERTS")
+if [ "$reads" = 1 ]; then ok "one cat, exactly one read alert"; else bad "one cat made $reads read alerts"; fi
+
+# The open family is audited only below the rules' paths, never for every open on the host.
+rules_now=$(auditctl -l)
+if echo "$rules_now" | grep -q -- '-S .*openat.* -F dir=/tmp/shikra-itest .*key=shikra' &&
+   ! echo "$rules_now" | grep 'key=shikra' | grep openat | grep -qv -e ' -F dir=' -e ' -F path='; then
+	ok "open-family audit rules restricted by dir=/path= ($(echo "$rules_now" | grep -c key=shikra) rules)"
+else
+	bad "open-family audit rules not restricted:"
+	echo "$rules_now" | sed 's/^/  | /'
+fi
 
 echo data > "$ITEST_DIR/new.txt"
 wait_alert "create below a watched directory" \
