@@ -297,12 +297,17 @@ targets_build(const struct auditrule_paths *paths, struct auditrules *ar, struct
 			return targets_free(&tg);       /* relative: no bound after all */
 		add_target(&tg, &paths->v[i], ar);
 	}
+	/* Decide for every target before freeing any: covered() reads them all. */
+	bool *drop = xrealloc(NULL, tg.n + 1, sizeof(*drop));
+	for (size_t i = 0; i < tg.n; i++)
+		drop[i] = covered(&tg, i);
 	for (size_t i = 0; i < tg.n; i++) {
-		if (covered(&tg, i))
+		if (drop[i])
 			free(tg.v[i].value);
 		else
 			tg.v[n++] = tg.v[i];
 	}
+	free(drop);
 	tg.n = n;
 	*out = tg;
 }
