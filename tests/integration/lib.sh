@@ -38,18 +38,25 @@ audit_snapshot() {
 }
 
 ok() { echo "PASS: $*"; passed=$((passed + 1)); }
+
+# Remove the last run's alert and stderr files; a sanitizer report in its stderr fails the
+# test first, whatever the alerts said.
+drop_daemon_files() {
+	[ -n "$ALERTS" ] || return 0
+	if grep -q -e 'Sanitizer' -e 'runtime error:' "$ALERTS.log" 2>/dev/null; then
+		bad "the daemon reported a sanitizer error:"
+		head -n 60 "$ALERTS.log"
+	fi
+	rm -f "$ALERTS" "$ALERTS.log"
+	ALERTS=
+}
 bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
 # start_daemon RULES [ARGS...]: run shikra live with RULES, JSON alerts to a file.
 start_daemon() {
 	rules=$1
 	shift
-	# The daemon's stderr of an earlier start in this script is checked before it is reused.
-	if [ -n "$ALERTS" ] && grep -q -e 'Sanitizer' -e 'runtime error:' "$ALERTS.log" 2>/dev/null; then
-		bad "the daemon reported a sanitizer error:"
-		head -n 60 "$ALERTS.log"
-	fi
-	[ -n "$ALERTS" ] && rm -f "$ALERTS" "$ALERTS.log"
+	drop_daemon_files
 	ALERTS=$(mktemp /tmp/shikra-itest-alerts.XXXXXX)
 	"$SHIKRA" -c /dev/null -r "$rules" -o json_output=true -o stdout_output.enabled=false \
 		-o file_output.enabled=true -o file_output.keep_alive=true \
@@ -107,12 +114,7 @@ finish() {
 		bad "audit state: before '$AUDIT_BEFORE', after '$after'"
 		auditctl -D -k shikra >/dev/null 2>&1
 	fi
-	# A sanitizer report from the daemon fails the test, whatever the alerts said.
-	if [ -n "$ALERTS" ] && grep -q -e 'Sanitizer' -e 'runtime error:' "$ALERTS.log" 2>/dev/null; then
-		bad "the daemon reported a sanitizer error:"
-		head -n 60 "$ALERTS.log"
-	fi
-	[ -n "$ALERTS" ] && rm -f "$ALERTS" "$ALERTS.log"
+	drop_daemon_files
 	echo "$(basename "$0"): $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
