@@ -99,9 +99,13 @@ test_evttypes(void **state)
 	            "execve connect");
 	/* A comparison on a field shikra can never supply is false, whatever the operator. */
 	check_types("evt.type = recvfrom and evt.buffer bcontains cafebabe", ONLY, "");
-	check_types("evt.type = init_module and thread.cap_effective exists", ONLY, "");
-	check_types("evt.type = init_module and not thread.cap_effective icontains sys_module",
+	check_types("evt.type = init_module and thread.cap_inheritable exists", ONLY, "");
+	check_types("evt.type = init_module and not thread.cap_inheritable icontains sys_module",
 	            ONLY, "init_module");
+	/* The capability sets come from /proc: a rule on them can fire. */
+	check_types("evt.type = init_module and thread.cap_effective icontains sys_module", ONLY,
+	            "init_module");
+	check_types("evt.type = init_module and thread.cap_permitted exists", ONLY, "init_module");
 	check_types("evt.type = execve and (proc.env[HOME] != x or proc.name = bash)", ONLY,
 	            "execve");
 	check_types("evt.type = execve and len(proc.env) > 0", ONLY, "");
@@ -122,8 +126,9 @@ test_folded_fields(void **state)
 		{ "proc.name = bash", "" },
 		{ "evt.dir = <", "" },
 		{ "evt.dir = > or proc.env exists or not proc.env = x", "evt.dir;proc.env;" },
-		{ "thread.cap_effective contains A and fd.sip.name = b and evt.dir != <",
-		  "thread.cap_effective;fd.sip.name;evt.dir;" },
+		{ "thread.cap_inheritable contains A and fd.sip.name = b and evt.dir != <",
+		  "thread.cap_inheritable;fd.sip.name;evt.dir;" },
+		{ "thread.cap_effective contains A or thread.cap_permitted exists", "" },
 		{ "proc.name = val(proc.sname)", "proc.sname;" },
 	};
 
