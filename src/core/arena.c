@@ -14,8 +14,6 @@ struct arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
-#define ARENA_CHUNK_MIN 2048
-
 void *
 arena_alloc(struct arena *a, size_t n)
 {
@@ -29,7 +27,8 @@ arena_alloc(struct arena *a, size_t n)
 	if (n == 0)
 		n = 16;
 	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK_MIN ? n : ARENA_CHUNK_MIN;
+		size_t min = a->first_chunk ? a->first_chunk : ARENA_CHUNK_MIN;
+		size_t size = n > min ? n : min;
 		if (c != NULL && c->size * 2 > size && c->size < (SIZE_MAX >> 2))
 			size = c->size * 2;	/* grow geometrically: few chunks for big events */
 		c = malloc(sizeof(*c) + size);

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -143,6 +144,22 @@ argv_json(struct wr *w, const struct proc *p)
 	return arr;
 }
 
+static void
+put_caps(struct wr *w, json_t *obj, const struct proc *p)
+{
+	size_t n;
+	const struct event_json_cap *caps = event_json_proc_caps(&n);
+	char hex[EVENT_JSON_CAP_HEX + 1];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(p->caps_known & caps[i].known))
+			continue;
+		snprintf(hex, sizeof(hex), "%016" PRIx64,
+		         *(const uint64_t *)((const char *)p + caps[i].off));
+		put(w, obj, caps[i].key, json_string(hex));
+	}
+}
+
 static json_t *
 proc_json(struct wr *w, const struct proc *p)
 {
@@ -170,6 +187,7 @@ proc_json(struct wr *w, const struct proc *p)
 	for (size_t i = 0; i < nu64s; i++)
 		put_u64_set(w, obj, u64s[i].key,
 		            *(const uint64_t *)((const char *)p + u64s[i].off));
+	put_caps(w, obj, p);
 	return obj;
 }
 

@@ -47,4 +47,14 @@ const struct event_json_num *event_json_proc_ids(size_t *n);
 /* The uint64_t members of struct proc, in output order (unset = 0). */
 const struct event_json_num *event_json_proc_u64s(size_t *n);
 
+/* The capability sets of struct proc: written as 16 hex digits (as /proc prints them) when
+ * the KNOWN bit of caps_known is set, absent otherwise. */
+struct event_json_cap {
+	const char *key;
+	size_t      off;        /* of a uint64_t */
+	unsigned    known;      /* PROC_CAP_* */
+};
+const struct event_json_cap *event_json_proc_caps(size_t *n);
+#define EVENT_JSON_CAP_HEX 16   /* digits written; a reader takes 1 to 16 */
+
 #endif

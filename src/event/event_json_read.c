@@ -328,6 +328,29 @@ read_proc_strings(struct rd *r, struct proc *p)
 	return read_argv(r, p);
 }
 
+/* The capability sets: 1 to EVENT_JSON_CAP_HEX hex digits each, optional. */
+static int
+read_caps(struct rd *r, struct proc *p)
+{
+	size_t n;
+	const struct event_json_cap *caps = event_json_proc_caps(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = json_object_get(r->obj, caps[i].key);
+		uint64_t x;
+
+		if (v == NULL)
+			continue;
+		if (!json_is_string(v) || json_string_length(v) > EVENT_JSON_CAP_HEX ||
+		    strlen(json_string_value(v)) != json_string_length(v) ||
+		    strnum_u64z(json_string_value(v), 16, UINT64_MAX, &x) != 0)
+			return bad(r, caps[i].key, "not a string of 1 to 16 hex digits");
+		*(uint64_t *)((char *)p + caps[i].off) = x;
+		p->caps_known |= caps[i].known;
+	}
+	return 0;
+}
+
 static int
 read_proc(struct rd *r, struct event *ev)
 {
@@ -351,7 +374,7 @@ read_proc(struct rd *r, struct event *ev)
 	for (size_t i = 0; i < nu64s; i++)
 		if ((rc = get_u64(r, u64s[i].key, (uint64_t *)((char *)p + u64s[i].off))) != 0)
 			return rc;
-	if ((rc = read_proc_strings(r, p)) != 0)
+	if ((rc = read_caps(r, p)) != 0 || (rc = read_proc_strings(r, p)) != 0)
 		return rc;
 	leave(r, &fr);
 	return 0;

@@ -213,6 +213,20 @@ static const struct event_json_num proc_u64s[] = {
 	PROC_NUM(start_ns, 0, 0), PROC_NUM(exe_ino, 0, 0), PROC_NUM(exe_dev, 0, 0),
 };
 
+static const struct event_json_cap proc_caps[] = {
+	{ .key = "cap_effective", .off = offsetof(struct proc, cap_effective),
+	  .known = PROC_CAP_EFFECTIVE },
+	{ .key = "cap_permitted", .off = offsetof(struct proc, cap_permitted),
+	  .known = PROC_CAP_PERMITTED },
+};
+
+const struct event_json_cap *
+event_json_proc_caps(size_t *n)
+{
+	*n = NAMES(proc_caps);
+	return proc_caps;
+}
+
 const struct event_json_num *
 event_json_proc_ids(size_t *n)
 {

@@ -19,6 +19,7 @@ proc_new(int64_t pid)
 	p->gid = p->egid = p->sgid = p->fsgid = PROC_ID_UNSET;
 	p->auid = p->ses = PROC_ID_UNSET;
 	p->has_tty = -1;
+	p->mem.first_chunk = PROC_ARENA_CHUNK;
 	return p;
 }
 

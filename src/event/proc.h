@@ -12,6 +12,11 @@
 #include "core/arena.h"
 
 #define PROC_ID_UNSET (-1)   /* an id the source did not report; distinct from 4294967295 */
+/* First arena chunk of a snapshot: most hold a comm, an exe, a cwd and a few arguments, and
+ * the table keeps tens of thousands of them; a bigger argv grows the arena. */
+#define PROC_ARENA_CHUNK 256
+#define PROC_CAP_EFFECTIVE 1u /* bits of struct proc.caps_known */
+#define PROC_CAP_PERMITTED 2u
 
 struct proc {
 	unsigned refs;
@@ -29,6 +34,10 @@ struct proc {
 	uint32_t argc;
 	uint64_t start_ns;    /* process start (wall clock ns), 0 = unknown */
 	uint64_t exe_ino, exe_dev;   /* 0 = unknown */
+	/* Capability sets, bit N = capability N (CAP_SYS_ADMIN is 21), as /proc/PID/status
+	 * prints them.  0 is a real value (no capabilities), so CAPS_KNOWN says which are set. */
+	uint64_t cap_effective, cap_permitted;
+	unsigned caps_known;  /* PROC_CAP_EFFECTIVE | PROC_CAP_PERMITTED; 0 = neither known */
 	struct proc *parent;  /* owned reference, or NULL */
 	struct arena mem;
 };

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rules/expand.h"
@@ -16,6 +17,7 @@ struct expander {
 	const char *self;
 	struct ast_report *r;
 	uint64_t units;         /* size of the tree as expanded so far */
+	uint64_t limit;         /* EXPAND_MAX_UNITS, or less when the ruleset budget is low */
 	bool too_big;
 };
 
@@ -78,7 +80,7 @@ expand_check(struct expander *x, struct ast_node *n)
 		return;
 	}
 	x->units += (uint64_t)nv - n->chk.nvals;
-	if (x->units > EXPAND_MAX_UNITS)
+	if (x->units > x->limit)
 		x->too_big = true;
 	n->chk.vals = v;
 	n->chk.nvals = nv;
@@ -99,7 +101,7 @@ expand_ref(struct expander *x, struct ast_node **slot)
 	}
 	m = v;
 	x->units += m->size;
-	if (x->units > EXPAND_MAX_UNITS) {
+	if (x->units > x->limit) {
 		x->too_big = true;
 		return;
 	}
@@ -130,16 +132,22 @@ expand_node(struct expander *x, struct ast_node **slot)
 }
 
 int
-expand_tree(const struct filter_env *env, struct arena *a, struct ast_node **root,
+expand_tree(struct filter_env *env, struct arena *a, struct ast_node **root,
             const char *self, struct ast_report *r)
 {
 	struct expander x = { .env = env, .a = a, .self = self, .r = r };
 	unsigned before = r->nerrors;
 	struct ast_pos top = (*root)->pos;
+	uint64_t left = env->spent < EXPAND_MAX_TOTAL ? EXPAND_MAX_TOTAL - env->spent : 0;
 
+	x.limit = left < EXPAND_MAX_UNITS ? left : EXPAND_MAX_UNITS;
 	x.units = ast_size(*root);
+	x.too_big = x.units > x.limit;
 	expand_node(&x, root);
-	if (x.too_big) {
+	if (x.too_big && x.limit < EXPAND_MAX_UNITS) {
+		ast_report(r, DIAG_ERROR, &top, "ruleset too large after expansion (limit %" PRIu64
+		           " units over all lists, macros and conditions)", EXPAND_MAX_TOTAL);
+	} else if (x.too_big) {
 		ast_report(r, DIAG_ERROR, &top,
 		           "condition too large after expanding macros and lists (limit %u)",
 		           EXPAND_MAX_UNITS);
@@ -148,7 +156,10 @@ expand_tree(const struct filter_env *env, struct arena *a, struct ast_node **roo
 		           "condition nested too deeply after expanding macros (limit %u)",
 		           EXPAND_MAX_DEPTH);
 	}
-	return r->nerrors == before ? 0 : -EINVAL;
+	if (r->nerrors != before)
+		return -EINVAL;
+	env->spent += x.units;
+	return 0;
 }
 
 static void

@@ -16,6 +16,10 @@
 
 #define EXPAND_MAX_UNITS (1u << 20)    /* nodes + list values in one expanded tree or list */
 #define EXPAND_MAX_DEPTH 1000          /* tree depth after macro expansion */
+/* Units over everything expanded against one environment (lists, macros and conditions of a
+ * whole ruleset load): many rules each near EXPAND_MAX_UNITS would otherwise cost gigabytes.
+ * The largest condition in our Falco-style test rules expands to 44 units. */
+#define EXPAND_MAX_TOTAL (UINT64_C(4) << 20)
 
 struct env_list {
 	const char *name;
@@ -33,13 +37,16 @@ struct filter_env {
 	struct arena mem;
 	struct hmap *lists;         /* name -> struct env_list * */
 	struct hmap *macros;        /* name -> struct env_macro * */
+	uint64_t spent;             /* units expanded so far, against EXPAND_MAX_TOTAL */
 };
 
 /* Replace every macro reference in *ROOT by a copy of the macro's body and splice referenced
  * lists into list values; copies go into A.  SELF names the macro being defined (NULL for a
  * rule), for a clearer message when it refers to itself.  Problems go to R: an undefined
- * macro, or a tree past EXPAND_MAX_UNITS / EXPAND_MAX_DEPTH.  Return 0 or -EINVAL. */
-int expand_tree(const struct filter_env *env, struct arena *a, struct ast_node **root,
+ * macro, or a tree past EXPAND_MAX_UNITS / EXPAND_MAX_DEPTH, or past what is left of
+ * EXPAND_MAX_TOTAL (expansion stops there, before building the rest).  On success the tree's
+ * units are added to ENV->spent.  Return 0 or -EINVAL. */
+int expand_tree(struct filter_env *env, struct arena *a, struct ast_node **root,
                 const char *self, struct ast_report *r);
 
 /* Expand list items IN[0..N): an unquoted item naming a list (other than SELF) is replaced by

@@ -56,6 +56,13 @@ const struct proc *fields_ancestor(const struct event *ev, int64_t n);
 const char *fields_join(struct arena *scratch, const char *first, char *const *v, uint32_t n,
                         size_t *len);
 
+/* Capability set CAPS as Falco prints it: names in bit order, one space apart
+ * ("CAP_CHOWN CAP_SYS_ADMIN"); a bit without a name prints as CAP_<bit>; an empty set is "".
+ * Writes at most SIZE bytes with the NUL (whole names only: FIELDS_CAPS_MAX always fits
+ * every name) and returns the length. */
+#define FIELDS_CAPS_MAX 1024
+size_t fields_caps_format(uint64_t caps, char *buf, size_t size);
+
 /* proc.cmdline of P ("name arg1 arg2") in SCRATCH; NULL when the name or argv is unknown. */
 const char *fields_cmdline(const struct proc *p, struct arena *scratch, size_t *len);
 

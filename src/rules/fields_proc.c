@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/strnum.h"
@@ -193,6 +194,88 @@ field_x_thread_tid(const struct field_ref *ref, const struct event *ev,
                    struct arena *scratch, struct fvalue *out, uint32_t max)
 {
 	return ev->tid != EVENT_NUM_UNSET ? fields_put_i64(out, max, ev->tid) : 0;
+}
+
+/* ---- capabilities ---- */
+
+/* Linux capability names by bit number (include/uapi/linux/capability.h). */
+static const char *const cap_names[] = {
+	[0] = "CAP_CHOWN", [1] = "CAP_DAC_OVERRIDE", [2] = "CAP_DAC_READ_SEARCH",
+	[3] = "CAP_FOWNER", [4] = "CAP_FSETID", [5] = "CAP_KILL", [6] = "CAP_SETGID",
+	[7] = "CAP_SETUID", [8] = "CAP_SETPCAP", [9] = "CAP_LINUX_IMMUTABLE",
+	[10] = "CAP_NET_BIND_SERVICE", [11] = "CAP_NET_BROADCAST", [12] = "CAP_NET_ADMIN",
+	[13] = "CAP_NET_RAW", [14] = "CAP_IPC_LOCK", [15] = "CAP_IPC_OWNER",
+	[16] = "CAP_SYS_MODULE", [17] = "CAP_SYS_RAWIO", [18] = "CAP_SYS_CHROOT",
+	[19] = "CAP_SYS_PTRACE", [20] = "CAP_SYS_PACCT", [21] = "CAP_SYS_ADMIN",
+	[22] = "CAP_SYS_BOOT", [23] = "CAP_SYS_NICE", [24] = "CAP_SYS_RESOURCE",
+	[25] = "CAP_SYS_TIME", [26] = "CAP_SYS_TTY_CONFIG", [27] = "CAP_MKNOD",
+	[28] = "CAP_LEASE", [29] = "CAP_AUDIT_WRITE", [30] = "CAP_AUDIT_CONTROL",
+	[31] = "CAP_SETFCAP", [32] = "CAP_MAC_OVERRIDE", [33] = "CAP_MAC_ADMIN",
+	[34] = "CAP_SYSLOG", [35] = "CAP_WAKE_ALARM", [36] = "CAP_BLOCK_SUSPEND",
+	[37] = "CAP_AUDIT_READ", [38] = "CAP_PERFMON", [39] = "CAP_BPF",
+	[40] = "CAP_CHECKPOINT_RESTORE",
+};
+_Static_assert(sizeof(cap_names) / sizeof(cap_names[0]) == 41,
+               "capability table changed: update the tests");
+
+size_t
+fields_caps_format(uint64_t caps, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < 64; bit++) {
+		const size_t nnames = sizeof(cap_names) / sizeof(cap_names[0]);
+		char num[16];
+		const char *name = bit < nnames ? cap_names[bit] : NULL;
+		int n;
+
+		if (!(caps & (UINT64_C(1) << bit)))
+			continue;
+		if (name == NULL) {
+			/* A capability newer than this table: its number, never a made-up name. */
+			snprintf(num, sizeof(num), "CAP_%u", bit);
+			name = num;
+		}
+		n = snprintf(buf + len, size - len, "%s%s", len ? " " : "", name);
+		if (n < 0 || (size_t)n >= size - len) {
+			buf[len] = '\0';        /* whole names only */
+			break;
+		}
+		len += (size_t)n;
+	}
+	return len;
+}
+
+static uint32_t
+put_caps(const struct event *ev, unsigned which, struct arena *scratch, struct fvalue *out,
+         uint32_t max)
+{
+	const struct proc *p = ev->proc;
+	char buf[FIELDS_CAPS_MAX];
+	size_t len;
+
+	if (p == NULL || !(p->caps_known & which))
+		return 0;
+	len = fields_caps_format(which == PROC_CAP_EFFECTIVE ? p->cap_effective
+	                                                     : p->cap_permitted, buf, sizeof(buf));
+	return fields_put_str(out, max, arena_strndup(scratch, buf, len), len);
+}
+
+uint32_t
+field_x_thread_cap_effective(const struct field_ref *ref, const struct event *ev,
+                             struct arena *scratch, struct fvalue *out, uint32_t max)
+{
+	return put_caps(ev, PROC_CAP_EFFECTIVE, scratch, out, max);
+}
+
+uint32_t
+field_x_thread_cap_permitted(const struct field_ref *ref, const struct event *ev,
+                             struct arena *scratch, struct fvalue *out, uint32_t max)
+{
+	return put_caps(ev, PROC_CAP_PERMITTED, scratch, out, max);
 }
 
 uint32_t

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,6 +151,11 @@ filter_env_add_list(struct filter_env *env, const char *name, const char *const 
 	if (rc == 0 && expand_items(env, &env->mem, name, v, (uint32_t)n, &l->items, &l->n) < 0) {
 		ast_report(&r, DIAG_ERROR, NULL, "%stoo large after expansion (limit %u items)",
 		           sbuf_str(&label), EXPAND_MAX_UNITS);
+		rc = -EINVAL;
+	} else if (rc == 0 && (env->spent += l->n) > EXPAND_MAX_TOTAL) {
+		ast_report(&r, DIAG_ERROR, NULL, "%sruleset too large after expansion (limit %"
+		           PRIu64 " units over all lists, macros and conditions)", sbuf_str(&label),
+		           EXPAND_MAX_TOTAL);
 		rc = -EINVAL;
 	}
 	free(v);
@@ -512,10 +518,10 @@ filter_evttypes(const struct filter *f, struct evtset *out, bool *any)
 /* ---- compile, evaluate, describe -------------------------------------------------------- */
 
 int
-filter_compile(const struct filter_env *env, const char *cond, const struct filter_src *src,
+filter_compile(struct filter_env *env, const char *cond, const struct filter_src *src,
                unsigned flags, struct filter **out, struct diags *diags)
 {
-	static const struct filter_env empty;
+	struct filter_env empty = { .spent = 0 };
 	struct ast_report r = report_for(diags, src, cond);
 	struct arena tmp = ARENA_INIT;
 	struct sbuf text = SBUF_INIT;

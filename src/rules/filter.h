@@ -68,10 +68,13 @@ int filter_env_add_macro(struct filter_env *env, const char *name, const char *c
 bool filter_env_has_list(const struct filter_env *env, const char *name);
 bool filter_env_has_macro(const struct filter_env *env, const char *name);
 
-/* Compile condition COND against ENV.  On success store the filter in *OUT and return 0.
- * Return -EINVAL with problems in DIAGS; with FILTER_SKIP_UNKNOWN an unknown field instead
- * returns -ENOENT (the caller skips the rule and may warn). */
-int filter_compile(const struct filter_env *env, const char *cond, const struct filter_src *src,
+/* Compile condition COND against ENV (NULL = no lists or macros).  On success store the filter
+ * in *OUT and return 0.  Return -EINVAL with problems in DIAGS; with FILTER_SKIP_UNKNOWN an
+ * unknown field instead returns -ENOENT (the caller skips the rule and may warn).  ENV keeps
+ * count of the units expanded (expand.h, EXPAND_MAX_TOTAL): compiling every rule of a
+ * ruleset against one environment bounds the whole load, and past the budget every further
+ * condition fails with "ruleset too large after expansion". */
+int filter_compile(struct filter_env *env, const char *cond, const struct filter_src *src,
                    unsigned flags, struct filter **out, struct diags *diags);
 void filter_free(struct filter *f);               /* NULL-safe */
 

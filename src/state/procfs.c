@@ -200,7 +200,12 @@ status_line(const char *line, size_t len, struct procfs_status *out)
 	if (klen == 6 && memcmp(line, "CapEff", 6) == 0) {
 		if (vlen != 16 || strnum_u64(val, vlen, 16, UINT64_MAX, &out->cap_eff) < 0)
 			return -EINVAL;
-		out->have_cap_eff = true;
+		out->caps_known |= PROC_CAP_EFFECTIVE;
+	}
+	if (klen == 6 && memcmp(line, "CapPrm", 6) == 0) {
+		if (vlen != 16 || strnum_u64(val, vlen, 16, UINT64_MAX, &out->cap_prm) < 0)
+			return -EINVAL;
+		out->caps_known |= PROC_CAP_PERMITTED;
 	}
 	return 0;
 }
@@ -214,8 +219,8 @@ procfs_parse_status(const char *buf, size_t len, struct procfs_status *out)
 	out->tgid = PROC_ID_UNSET;
 	for (int i = 0; i < 4; i++)
 		out->uid[i] = out->gid[i] = PROC_ID_UNSET;
-	out->cap_eff = 0;
-	out->have_cap_eff = false;
+	out->cap_eff = out->cap_prm = 0;
+	out->caps_known = 0;
 	if (memchr(buf, '\0', len) != NULL)
 		return -EINVAL;
 	while (s < end) {
@@ -334,6 +339,14 @@ read_stat(struct procfs *fs, int dfd, int64_t pid, struct procfs_stat *st)
 	return 0;
 }
 
+static void
+set_caps(struct proc *p, const struct procfs_status *s)
+{
+	p->cap_effective = s->cap_eff;
+	p->cap_permitted = s->cap_prm;
+	p->caps_known = s->caps_known;
+}
+
 /* Credentials from status.  A line that does not parse leaves its ids unknown. */
 static int
 read_status(struct procfs *fs, int dfd, struct proc *p, struct procfs_extra *x)
@@ -350,8 +363,7 @@ read_status(struct procfs *fs, int dfd, struct proc *p, struct procfs_extra *x)
 	p->uid = s.uid[0], p->euid = s.uid[1], p->suid = s.uid[2], p->fsuid = s.uid[3];
 	p->gid = s.gid[0], p->egid = s.gid[1], p->sgid = s.gid[2], p->fsgid = s.gid[3];
 	x->tgid = s.tgid;
-	x->cap_eff = s.cap_eff;
-	x->have_cap_eff = s.have_cap_eff;
+	set_caps(p, &s);
 	return 0;
 }
 
@@ -450,6 +462,53 @@ fail:
 	close(dfd);
 	proc_unref(p);
 	return rc;
+}
+
+/* Whether the process behind DFD still runs EXE. */
+static bool
+runs_exe(struct procfs *fs, int dfd, const char *exe)
+{
+	ssize_t n = readlinkat(dfd, "exe", fs->buf, PATH_MAX);
+
+	return n > 0 && n < PATH_MAX && strlen(exe) == (size_t)n &&
+	       memcmp(fs->buf, exe, (size_t)n) == 0;
+}
+
+int
+procfs_read_caps(struct procfs *fs, struct proc *p, uint64_t start_ticks)
+{
+	struct procfs_status s;
+	struct procfs_stat st;
+	size_t len = 0;
+	char name[24];
+	int dfd, rc;
+
+	if (p->pid <= 0 || p->pid > INT32_MAX || fs->rootfd < 0)
+		return -EINVAL;
+	snprintf(name, sizeof(name), "%" PRId64, p->pid);
+	dfd = openat(fs->rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	/* Another process on the pid, or the same one after a later exec, would lend its
+	 * capabilities to an image that never had them: better unknown than wrong. */
+	if ((rc = read_stat(fs, dfd, p->pid, &st)) < 0)
+		goto out;
+	rc = -ESRCH;
+	if ((start_ticks && st.start_ticks != start_ticks) || (p->exe && !runs_exe(fs, dfd, p->exe)))
+		goto out;
+	if ((rc = read_file(dfd, "status", fs->buf, STATUS_MAX + 1, &len)) < 0)
+		goto out;
+	rc = -EINVAL;
+	if (len > STATUS_MAX)
+		goto out;
+	(void)procfs_parse_status(fs->buf, len, &s);
+	if (s.caps_known == 0)
+		goto out;
+	set_caps(p, &s);
+	rc = 0;
+out:
+	close(dfd);
+	return gone(rc) ? -ESRCH : rc;
 }
 
 int

@@ -39,17 +39,16 @@ struct procfs_stat {
 struct procfs_status {
 	int64_t tgid;
 	int64_t uid[4], gid[4];         /* real, effective, saved, filesystem */
-	uint64_t cap_eff;
-	bool have_cap_eff;
+	uint64_t cap_eff, cap_prm;      /* CapEff, CapPrm */
+	unsigned caps_known;            /* PROC_CAP_* of the two lines that parsed */
 };
 
-/* Facts a reader needs besides the snapshot: the reuse key and the capabilities. */
+/* Facts a reader needs besides the snapshot: the reuse key.  (The capabilities go into the
+ * snapshot itself.) */
 struct procfs_extra {
 	uint64_t start_ticks;
 	int64_t tgid;           /* PROC_ID_UNSET if status had none */
 	char state;
-	uint64_t cap_eff;
-	bool have_cap_eff;
 };
 
 /* Open ROOT and read its boot time.  0, or -errno if ROOT cannot be opened as a directory or
@@ -63,6 +62,12 @@ void procfs_close(struct procfs *fs);                  /* idempotent */
  * stat is required: a file that cannot be read leaves its fields unknown, except that a
  * vanished status or cmdline means the whole process vanished. */
 int  procfs_read(struct procfs *fs, int64_t pid, struct proc **out, struct procfs_extra *x);
+
+/* Read the capability sets of PID into P (which must be the caller's private snapshot) if
+ * the process is still the one whose start time in clock ticks is START_TICKS (0 = do not
+ * check) and, when P->exe is known, still runs P->exe.  0 when they were read; -ESRCH when
+ * the process is gone or is another one; -errno otherwise.  P is unchanged on error. */
+int  procfs_read_caps(struct procfs *fs, struct proc *p, uint64_t start_ticks);
 
 /* Call FN for every numeric entry of the root, in directory order.  FN returns 0 to go on.
  * 0, FN's non-zero value, or -errno if the root cannot be listed. */

@@ -314,8 +314,6 @@ set_facts(struct pt_entry *e, const struct procfs_extra *x, uint64_t start_ns)
 	e->start_ticks = x->start_ticks;
 	if (start_ns)
 		e->born_ns = start_ns;
-	e->cap_eff = x->cap_eff;
-	e->have_cap_eff = x->have_cap_eff;
 }
 
 struct how {

@@ -118,6 +118,11 @@ fill_from(struct proc *p, const struct proc *s)
 		p->start_ns = s->start_ns;
 	if (s->argv && (p->argv == NULL || argv_cut_of(p, s)))
 		proc_set_argv(p, (const char *const *)s->argv, s->argc);
+	if (p->caps_known == 0) {
+		p->cap_effective = s->cap_effective;
+		p->cap_permitted = s->cap_permitted;
+		p->caps_known = s->caps_known;
+	}
 }
 
 /* Complete P, the image an exec just made, from S, the process before the exec. */
@@ -210,6 +215,11 @@ on_exec(struct proctab *pt, struct event *ev, uint64_t now_ns)
 		fill_from(p, e->snap);  /* /proc was read after this exec: the same image */
 	else
 		fill_after_exec(p, e->snap);
+	/* An exec recomputes the capability sets (file capabilities, setuid root): the old
+	 * image's are not the new one's.  /proc has the new ones while the process still runs
+	 * this image; otherwise they stay unknown. */
+	if (!fresh && p->caps_known == 0 && !e->exited)
+		(void)procfs_read_caps(&pt->fs, p, e->start_ticks);
 	if (p->exe_ino == 0 && ev->file.inode && same_str(ev->file.path, p->exe)) {
 		p->exe_ino = ev->file.inode;
 		p->exe_dev = ev->file.dev;
@@ -218,8 +228,6 @@ on_exec(struct proctab *pt, struct event *ev, uint64_t now_ns)
 	pt_link_parent(pt, p, 0, now_ns);
 	pt_set_snap(e, p);
 	e->checked = false;
-	if (!fresh)
-		e->have_cap_eff = false;        /* an exec may change them; /proc was not asked */
 	e->pins--;
 }
 

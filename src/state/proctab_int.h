@@ -27,8 +27,6 @@ struct pt_entry {
 	uint64_t seen_ns;           /* last event or read (the caller's clock) */
 	uint64_t exit_ts;           /* timestamp of the exit event: later events are not ours */
 	uint64_t exit_at;           /* the caller's clock at the exit: the grace time runs from it */
-	uint64_t cap_eff;           /* CapEff from status, kept for thread.cap_effective */
-	bool have_cap_eff;
 	bool exited;
 	bool unlinked;              /* seeded, parent link not yet made */
 	bool checked;               /* exe mismatch already checked against /proc */

@@ -124,10 +124,11 @@ fake_add(struct fakeproc *f, const struct fake_pid *p)
 	fake_write(f, p->pid, "stat", buf, (size_t)n);
 	n = snprintf(buf, sizeof(buf), "Name:\t%.15s\nUmask:\t0022\nState:\tS (sleeping)\n"
 	             "Tgid:\t%" PRId64 "\nPid:\t%" PRId64 "\nPPid:\t%" PRId64 "\n"
-	             "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nCapPrm:\t0000000000000000\n"
+	             "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nCapPrm:\t%s\n"
 	             "CapEff:\t%s\nThreads:\t1\n", name, p->tgid ? p->tgid : p->pid, p->pid,
 	             p->ppid, p->uid, p->euid, p->euid, p->euid, p->gid, p->egid, p->egid,
-	             p->egid, p->capeff ? p->capeff : "0000000000000000");
+	             p->egid, p->capprm ? p->capprm : "0000000000000000",
+	             p->capeff ? p->capeff : "0000000000000000");
 	fake_write(f, p->pid, "status", buf, (size_t)n);
 	fake_write(f, p->pid, "cmdline", p->cmdline ? p->cmdline : "",
 	           p->cmdline ? (p->cmdline_len ? p->cmdline_len : strlen(p->cmdline) + 1) : 0);

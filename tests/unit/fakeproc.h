@@ -25,6 +25,7 @@ struct fake_pid {
 	size_t cmdline_len;         /* 0 = strlen + 1 */
 	const char *exe, *cwd;      /* NULL = no link */
 	const char *capeff;         /* NULL = "0000000000000000" */
+	const char *capprm;         /* NULL = "0000000000000000" */
 	int64_t tgid;               /* 0 = pid */
 };
 

@@ -32,6 +32,7 @@ void test_definition_errors(void **state);
 void test_positions(void **state);
 void test_skip_unknown(void **state);
 void test_limits(void **state);
+void test_ruleset_budget(void **state);
 
 #define TEST_FILTER_MORE_TESTS \
 	cmocka_unit_test(test_evttypes), \
@@ -42,6 +43,7 @@ void test_limits(void **state);
 	cmocka_unit_test(test_definition_errors), \
 	cmocka_unit_test(test_positions), \
 	cmocka_unit_test(test_skip_unknown), \
-	cmocka_unit_test(test_limits),
+	cmocka_unit_test(test_limits), \
+	cmocka_unit_test(test_ruleset_budget),
 
 #endif

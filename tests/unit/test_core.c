@@ -293,6 +293,36 @@ test_arena_alignment_and_large_blocks(void **state)
 }
 
 /* A size that would wrap when rounded up aborts instead of handing out a tiny block. */
+/* An arena's own first-chunk size: small objects stay small, and the arena still grows. */
+static void
+test_arena_first_chunk_size(void **state)
+{
+	struct arena a = ARENA_INIT;
+	char *p, *q;
+
+	(void)state;
+	a.first_chunk = 64;
+	p = arena_alloc(&a, 48);
+	q = arena_alloc(&a, 16);
+	assert_ptr_equal(q, p + 48);            /* both in the first, 64-byte chunk */
+	p = arena_alloc(&a, 16);
+	assert_true(p < q || p >= q + 16);      /* a new chunk */
+	assert_int_equal(a.total, 80);
+	/* Growing doubles from the small size and still serves large blocks. */
+	memset(arena_alloc(&a, 100), 1, 100);
+	memset(arena_alloc(&a, 5000), 2, 5000);
+	arena_free(&a);
+	assert_int_equal(a.first_chunk, 64);    /* kept for reuse */
+	assert_null(a.head);
+	/* 0 is the default, as before. */
+	a.first_chunk = 0;
+	p = arena_alloc(&a, 16);
+	for (int i = 1; i < ARENA_CHUNK_MIN / 16; i++)
+		assert_ptr_equal(arena_alloc(&a, 16), p + 16 * i);
+	assert_ptr_not_equal(arena_alloc(&a, 16), p + ARENA_CHUNK_MIN);
+	arena_free(&a);
+}
+
 static void
 test_arena_refuses_wrapping_sizes(void **state)
 {
@@ -431,6 +461,7 @@ main(void)
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
 		cmocka_unit_test(test_arena_refuses_wrapping_sizes),
+		cmocka_unit_test(test_arena_first_chunk_size),
 		cmocka_unit_test(test_diags_collects_and_formats),
 		cmocka_unit_test(test_diags_bounded),
 		cmocka_unit_test(test_pathlist_expands_directories_sorted),

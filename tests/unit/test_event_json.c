@@ -57,6 +57,11 @@ proc_eq(const struct proc *a, const struct proc *b)
 		assert_string_equal(a->argv[i], b->argv[i]);
 	assert_true(a->start_ns == b->start_ns);
 	assert_true(a->exe_ino == b->exe_ino && a->exe_dev == b->exe_dev);
+	assert_int_equal(a->caps_known, b->caps_known);
+	if (a->caps_known & PROC_CAP_EFFECTIVE)
+		assert_true(a->cap_effective == b->cap_effective);
+	if (a->caps_known & PROC_CAP_PERMITTED)
+		assert_true(a->cap_permitted == b->cap_permitted);
 }
 
 static void
@@ -198,6 +203,9 @@ full_proc(void)
 	p->start_ns = 1795405995000000000ull;
 	p->exe_ino = 0x8000000000000001ull;	/* overlayfs xino bit: above INT64_MAX */
 	p->exe_dev = 2049;
+	p->cap_effective = UINT64_MAX;          /* all 64 bits: no double can carry it */
+	p->cap_permitted = 0;                   /* known and empty */
+	p->caps_known = PROC_CAP_EFFECTIVE | PROC_CAP_PERMITTED;
 	return p;
 }
 
@@ -232,6 +240,8 @@ test_exec_round_trip(void **state)
 	assert_contains(text, "\"exe_ino\":\"9223372036854775809\"");
 	assert_contains(text, "\"mode\":\"0100755\"");
 	assert_contains(text, "\"ouid\":0");
+	assert_contains(text, "\"cap_effective\":\"ffffffffffffffff\"");
+	assert_contains(text, "\"cap_permitted\":\"0000000000000000\"");
 	assert_lacks(text, "has_tty");		/* implied by the tty name */
 	assert_lacks(text, "null");
 	free(text);
@@ -414,6 +424,14 @@ test_unset_differs_from_zero(void **state)
 	assert_contains(text, "\"proc\":{\"has_tty\":false}");
 	free(text);
 
+	ev->proc->caps_known = PROC_CAP_PERMITTED;	/* one set known, the other not */
+	ev->proc->cap_permitted = UINT64_C(0x200000);
+	text = round_trip(ev);
+	assert_contains(text, "\"proc\":{\"has_tty\":false,\"cap_permitted\":\"0000000000200000\"}");
+	assert_lacks(text, "cap_effective");
+	free(text);
+	ev->proc->caps_known = 0;
+
 	ev->proc->uid = 0;
 	ev->proc->has_tty = 1;			/* known to have a tty, name unknown */
 	proc_set_argv(ev->proc, NULL, 0);	/* known empty argv */
@@ -529,6 +547,15 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"type\":\"execve\",\"source\":\"kernel\"}", "source: unknown source" },
 	{ "{\"type\":\"foo\",\"class\":\"file\",\"source\":\"audit\"}", "class: neither" },
 	{ "{" EV ",\"pid\":-1}", "pid: out of range" },
+	{ "{" EV ",\"proc\":{\"cap_effective\":\"\"}}", "proc.cap_effective: not a string" },
+	{ "{" EV ",\"proc\":{\"cap_effective\":\"1ffffffffffffffff\"}}",
+	  "proc.cap_effective: not a string" },
+	{ "{" EV ",\"proc\":{\"cap_effective\":\"0x1f\"}}", "proc.cap_effective: not a string" },
+	{ "{" EV ",\"proc\":{\"cap_permitted\":\"-1\"}}", "proc.cap_permitted: not a string" },
+	{ "{" EV ",\"proc\":{\"cap_permitted\":\"1f\\u0000\"}}",
+	  "proc.cap_permitted: not a string" },
+	{ "{" EV ",\"proc\":{\"cap_permitted\":31}}", "proc.cap_permitted: not a string" },
+	{ "{" EV ",\"proc\":{\"cap_permitted\":\"zz\"}}", "proc.cap_permitted: not a string" },
 	{ "{" EV ",\"pid\":\"12\"}", "pid: not an integer" },
 	{ "{" EV ",\"pid\":1.5}", "pid: not an integer" },
 	{ "{" EV ",\"tid\":2147483648}", "tid: out of range" },

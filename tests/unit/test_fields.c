@@ -18,6 +18,7 @@
 
 #include "core/sbuf.h"
 #include "rules/fields.h"
+#include "rules/fields_int.h"
 
 #define TS 1700000000123456789ull   /* 2023-11-14T22:13:20.123456789Z */
 
@@ -838,6 +839,52 @@ test_user_cache_repeats(void **state)
 }
 
 /* Runs last: every field in the table must have been checked by some test above. */
+/* Capability sets print as Falco prints them: names in bit order, one space apart. */
+static void
+test_capabilities(void **state)
+{
+	char buf[FIELDS_CAPS_MAX];
+	struct proc *p = proc_new(7);
+	struct event *ev;
+	static const struct expect both[] = {
+		{ "thread.cap_effective", "CAP_SYS_MODULE CAP_SYS_ADMIN" },
+		{ "thread.cap_permitted", "" },         /* known and empty: a value */
+	};
+	static const struct expect eff_only[] = {
+		{ "thread.cap_effective", "CAP_CHOWN CAP_63" },
+		{ "thread.cap_permitted", NULL },
+	};
+
+	(void)state;
+	assert_int_equal(fields_caps_format(0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	fields_caps_format(UINT64_C(0x1ffffffffff), buf, sizeof(buf));
+	assert_true(strncmp(buf, "CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH ", 47) == 0);
+	assert_non_null(strstr(buf, " CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT "));
+	assert_true(strlen(buf) > 22 &&
+	            strcmp(buf + strlen(buf) - 23, " CAP_CHECKPOINT_RESTORE") == 0);
+	/* Every bit, unnamed ones by number, fits the documented maximum. */
+	assert_true(fields_caps_format(UINT64_MAX, buf, sizeof(buf)) < sizeof(buf) - 1);
+	assert_non_null(strstr(buf, "CAP_CHECKPOINT_RESTORE CAP_41 CAP_42 "));
+	assert_true(strcmp(buf + strlen(buf) - 7, " CAP_63") == 0);
+	/* A short buffer keeps whole names only. */
+	assert_int_equal(fields_caps_format(3, buf, 20), 9);
+	assert_string_equal(buf, "CAP_CHOWN");
+	assert_int_equal(fields_caps_format(3, buf, 0), 0);
+	/* Unknown sets are not available, never "". */
+	ev = mkevent(EVT_init_module, EVS_AUDIT, p);
+	check(ev, &(struct expect){ "thread.cap_effective", NULL }, 1);
+	p->cap_effective = (UINT64_C(1) << 16) | (UINT64_C(1) << 21);
+	p->cap_permitted = 0;
+	p->caps_known = PROC_CAP_EFFECTIVE | PROC_CAP_PERMITTED;
+	check(ev, both, 2);
+	p->cap_effective = 1 | (UINT64_C(1) << 63);
+	p->cap_permitted = UINT64_MAX;
+	p->caps_known = PROC_CAP_EFFECTIVE;
+	check(ev, eff_only, 2);
+	event_free(ev);
+}
+
 static void
 test_every_field_checked(void **state)
 {
@@ -871,6 +918,7 @@ main(void)
 		cmocka_unit_test(test_tty_numbers),
 		cmocka_unit_test(test_memfd_cwd_and_deep_chain),
 		cmocka_unit_test(test_user_cache_repeats),
+		cmocka_unit_test(test_capabilities),
 		cmocka_unit_test(test_every_field_checked),
 	};
 

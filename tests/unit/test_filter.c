@@ -448,7 +448,7 @@ static const struct row corpus[] = {
 };
 
 static bool
-eval_row(const struct filter_env *env, const char *cond, enum test_event k, char **text)
+eval_row(struct filter_env *env, const char *cond, enum test_event k, char **text)
 {
 	struct diags d = DIAGS_INIT;
 	struct arena scratch = ARENA_INIT;

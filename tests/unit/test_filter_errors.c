@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "rules/expand.h"
 #include "rules/filter.h"
 #include "filter_test.h"
 
@@ -21,7 +23,7 @@ static const struct filter_src rule_src = {
 };
 
 static struct filter *
-compile_ok(const struct filter_env *env, const char *cond)
+compile_ok(struct filter_env *env, const char *cond)
 {
 	struct diags d = DIAGS_INIT;
 	struct filter *f = NULL;
@@ -99,9 +101,13 @@ test_evttypes(void **state)
 	            "execve connect");
 	/* A comparison on a field shikra can never supply is false, whatever the operator. */
 	check_types("evt.type = recvfrom and evt.buffer bcontains cafebabe", ONLY, "");
-	check_types("evt.type = init_module and thread.cap_effective exists", ONLY, "");
-	check_types("evt.type = init_module and not thread.cap_effective icontains sys_module",
+	check_types("evt.type = init_module and thread.cap_inheritable exists", ONLY, "");
+	check_types("evt.type = init_module and not thread.cap_inheritable icontains sys_module",
 	            ONLY, "init_module");
+	/* The capability sets come from /proc: a rule on them can fire. */
+	check_types("evt.type = init_module and thread.cap_effective icontains sys_module", ONLY,
+	            "init_module");
+	check_types("evt.type = init_module and thread.cap_permitted exists", ONLY, "init_module");
 	check_types("evt.type = execve and (proc.env[HOME] != x or proc.name = bash)", ONLY,
 	            "execve");
 	check_types("evt.type = execve and len(proc.env) > 0", ONLY, "");
@@ -122,8 +128,9 @@ test_folded_fields(void **state)
 		{ "proc.name = bash", "" },
 		{ "evt.dir = <", "" },
 		{ "evt.dir = > or proc.env exists or not proc.env = x", "evt.dir;proc.env;" },
-		{ "thread.cap_effective contains A and fd.sip.name = b and evt.dir != <",
-		  "thread.cap_effective;fd.sip.name;evt.dir;" },
+		{ "thread.cap_inheritable contains A and fd.sip.name = b and evt.dir != <",
+		  "thread.cap_inheritable;fd.sip.name;evt.dir;" },
+		{ "thread.cap_effective contains A or thread.cap_permitted exists", "" },
 		{ "proc.name = val(proc.sname)", "proc.sname;" },
 	};
 
@@ -625,5 +632,66 @@ test_limits(void **state)
 	assert_non_null(strstr(d.v[0].msg, "condition nested too deeply after expanding macros"));
 	assert_true(eval_env(env, "d500", EV_EXEC));
 	diags_free(&d);
+	filter_env_free(env);
+}
+
+/* Many rules using one doubling macro: each fits the per-condition limit, but the ruleset
+ * budget stops them.  Counted, not timed: the rules that compile are exactly those the budget
+ * allows, and a rule refused past it expands nothing (the count does not move). */
+void
+test_ruleset_budget(void **state)
+{
+	struct filter_env *env;
+	struct diags d = DIAGS_INIT;
+	struct filter *f = NULL;
+	char name[16], cond[64];
+	uint64_t base, per, before;
+	int ok = 0, rc = 0;
+
+	(void)state;
+	assert_int_equal(filter_env_new(&env), 0);
+	define(env, "x0", "proc.name = a");
+	for (int i = 1; i <= 16; i++) {
+		snprintf(name, sizeof(name), "x%d", i);
+		snprintf(cond, sizeof(cond), "x%d or x%d", i - 1, i - 1);
+		define(env, name, cond);
+	}
+	base = env->spent;
+	assert_true(base < EXPAND_MAX_TOTAL / 2);
+	assert_int_equal(filter_compile(env, "x16", &rule_src, 0, &f, &d), 0);
+	filter_free(f);
+	ok = 1;
+	per = env->spent - base;
+	assert_true(per > EXPAND_MAX_UNITS / 8 && per <= EXPAND_MAX_UNITS);
+	while (ok < 100 && (rc = filter_compile(env, "x16", &rule_src, 0, &f, &d)) == 0) {
+		filter_free(f);
+		ok++;
+	}
+	assert_int_equal(rc, -EINVAL);
+	print_message("budget: macros %" PRIu64 " units, %" PRIu64 " per rule, %d rules fit\n", base,
+	              per, ok);
+	assert_int_equal(ok, (EXPAND_MAX_TOTAL - base) / per);
+	assert_true(env->spent <= EXPAND_MAX_TOTAL);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 10);      /* positioned at the rule */
+	assert_non_null(strstr(d.v[0].msg, "ruleset too large after expansion"));
+	/* Small rules use up what is left; then even they are refused, with no expansion done. */
+	before = env->spent;
+	while ((rc = filter_compile(env, "proc.name = b", &rule_src, 0, &f, &d)) == 0) {
+		filter_free(f);
+		assert_true(env->spent > before && env->spent <= EXPAND_MAX_TOTAL);
+		before = env->spent;
+	}
+	assert_true(EXPAND_MAX_TOTAL - env->spent < 4);
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(filter_compile(env, "proc.name = b", &rule_src, 0, &f, &d), -EINVAL);
+	assert_true(env->spent == before);
+	assert_int_equal(d.n, 52);
+	/* A fresh environment (the next load) starts from zero. */
+	diags_free(&d);
+	filter_env_free(env);
+	assert_int_equal(filter_env_new(&env), 0);
+	assert_int_equal(filter_compile(env, "proc.name = b", &rule_src, 0, &f, &d), 0);
+	filter_free(f);
 	filter_env_free(env);
 }

@@ -110,7 +110,8 @@ test_status_fields(void **state)
 	static const char text[] =
 		"Name:\tbash\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\nNgid:\t0\n"
 		"Pid:\t42\nPPid:\t1\nUid:\t1000\t0\t1001\t1002\nGid:\t100\t101\t102\t103\n"
-		"Groups:\t4 24 27\nCapInh:\t0000000000000000\nCapEff:\t000001ffffffffff\n"
+		"Groups:\t4 24 27\nCapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\n"
+		"CapEff:\t000001ffffffffff\n"
 		"Cpus_allowed_list:\t0-1\n";
 	struct procfs_status s;
 
@@ -123,13 +124,14 @@ test_status_fields(void **state)
 	assert_int_equal(s.uid[3], 1002);
 	assert_int_equal(s.gid[0], 100);
 	assert_int_equal(s.gid[3], 103);
-	assert_true(s.have_cap_eff);
+	assert_int_equal(s.caps_known, PROC_CAP_EFFECTIVE | PROC_CAP_PERMITTED);
 	assert_true(s.cap_eff == UINT64_C(0x1ffffffffff));
+	assert_true(s.cap_prm == UINT64_C(0xa80425fb));
 	/* Empty or unrelated text: everything unknown, nothing wrong. */
 	assert_int_equal(procfs_parse_status("", 0, &s), 0);
 	assert_int_equal(s.uid[0], PROC_ID_UNSET);
 	assert_int_equal(s.tgid, PROC_ID_UNSET);
-	assert_false(s.have_cap_eff);
+	assert_int_equal(s.caps_known, 0);
 	assert_int_equal(procfs_parse_status("Uid 1\nfoo\n:\n", 12, &s), 0);
 	assert_int_equal(s.uid[0], PROC_ID_UNSET);
 }
@@ -141,7 +143,8 @@ test_status_malformed(void **state)
 		"Uid:\t1\t2\t3\n", "Uid:\t1\t2\t3\t4\t5\n", "Uid:\t1\t2\t3\tx\n", "Uid:\t-1\t0\t0\t0\n",
 		"Uid:\t4294967296\t0\t0\t0\n", "Gid:\t\t\t\t\n", "Tgid:\t0\n", "Tgid:\tabc\n",
 		"CapEff:\t00000000000000zz\n", "CapEff:\t1ff\n", "CapEff:\t0000000000000000ff\n",
-		"CapEff:\t\n",
+		"CapEff:\t\n", "CapPrm:\t00000000a80425fX\n", "CapPrm:\t-0000000a80425fb\n",
+		"CapPrm:\t 00000000a80425f\n",
 	};
 	struct procfs_status s;
 	char nul[] = "Uid:\t1\t1\t1\t1\nGid:\t1\0\t1\t1\t1\n";
@@ -153,7 +156,7 @@ test_status_malformed(void **state)
 		assert_int_equal(s.uid[0], PROC_ID_UNSET);
 		assert_int_equal(s.gid[0], PROC_ID_UNSET);
 		assert_int_equal(s.tgid, PROC_ID_UNSET);
-		assert_false(s.have_cap_eff);
+		assert_int_equal(s.caps_known, 0);
 	}
 	assert_int_equal(procfs_parse_status(nul, sizeof(nul) - 1, &s), -EINVAL);
 	/* One bad line spoils only itself. */
@@ -292,7 +295,7 @@ test_read_fake(void **state)
 	fake_add(&f, &(struct fake_pid){ .pid = 77, .ppid = 1, .comm = "a) (b", .uid = 1000,
 	        .euid = 0, .gid = 100, .egid = 0, .start_ticks = 250, .tty_nr = 34819,
 	        .cmdline = "sh\0-c\0echo hi", .cmdline_len = 14, .exe = "/bin/sh", .cwd = "/tmp",
-	        .capeff = "000001ffffffffff" });
+	        .capeff = "000001ffffffffff", .capprm = "0000000000210000" });
 	assert_int_equal(procfs_open(f.root, &fs), 0);
 	assert_true(fs.btime_ns == (uint64_t)FAKE_BTIME * 1000000000);
 	assert_int_equal(procfs_read(&fs, 77, &p, &x), 0);
@@ -314,8 +317,10 @@ test_read_fake(void **state)
 	assert_true(p->start_ns == procfs_start_ns(&fs, 250));
 	assert_int_equal(x.start_ticks, 250);
 	assert_int_equal(x.tgid, 77);
-	assert_true(x.have_cap_eff);
-	assert_true(x.cap_eff == UINT64_C(0x1ffffffffff));
+	assert_true(p->caps_known & PROC_CAP_EFFECTIVE);
+	assert_true(p->cap_effective == UINT64_C(0x1ffffffffff));
+	assert_true(p->caps_known & PROC_CAP_PERMITTED);
+	assert_true(p->cap_permitted == UINT64_C(0x210000));
 	assert_null(p->parent);
 	proc_unref(p);
 	procfs_close(&fs);

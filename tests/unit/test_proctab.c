@@ -720,6 +720,57 @@ test_references_outlive_table(void **state)
 	event_free(ev);
 }
 
+/* Capabilities: from /proc at seeding, copied into a later event of the same image, read
+ * again from /proc after an exec while the process still runs the new image, and unknown
+ * (never the old image's) when /proc runs another image or the process is gone. */
+static void
+test_caps_follow_exec(void **state)
+{
+	static const char status[] = "Tgid:\t110\nUid:\t1000\t1000\t1000\t1000\n"
+		"Gid:\t0\t0\t0\t0\nCapPrm:\t0000000000210000\nCapEff:\t0000000000200000\n";
+	struct fixture *fx = *state;
+	struct event *ev = audit_ev(EVT_openat, 110, 100, "sh", T0);
+	struct proc *t;
+
+	proctab_enrich(fx->pt, ev, T0);
+	assert_int_equal(ev->proc->caps_known, PROC_CAP_EFFECTIVE | PROC_CAP_PERMITTED);
+	assert_true(ev->proc->cap_effective == 0);     /* known and empty, not unknown */
+	event_free(ev);
+	/* The process gains capabilities through a file-capability exec of the same path. */
+	fake_write(&fx->f, 110, "status", status, sizeof(status) - 1);
+	ev = audit_ev(EVT_execve, 110, 100, "dash", T0 + 1);
+	ev->proc->exe = proc_strdup(ev->proc, "/bin/dash");
+	proctab_enrich(fx->pt, ev, T0 + 1);
+	assert_int_equal(ev->proc->caps_known, PROC_CAP_EFFECTIVE | PROC_CAP_PERMITTED);
+	assert_true(ev->proc->cap_effective == UINT64_C(0x200000));
+	assert_true(ev->proc->cap_permitted == UINT64_C(0x210000));
+	event_free(ev);
+	ev = audit_ev(EVT_init_module, 110, 100, "dash", T0 + 2);
+	proctab_enrich(fx->pt, ev, T0 + 2);
+	assert_true(ev->proc->cap_effective == UINT64_C(0x200000));
+	event_free(ev);
+	/* An exec /proc does not show (another exe): unknown, not dash's. */
+	ev = audit_ev(EVT_execve, 110, 100, "python3", T0 + 3);
+	ev->proc->exe = proc_strdup(ev->proc, "/usr/bin/python3");
+	proctab_enrich(fx->pt, ev, T0 + 3);
+	assert_int_equal(ev->proc->caps_known, 0);
+	event_free(ev);
+	t = proctab_get(fx->pt, 110, T0);
+	assert_int_equal(t->caps_known, 0);
+	proc_unref(t);
+	ev = audit_ev(EVT_openat, 110, 100, "python3", T0 + 4);
+	ev->proc->exe = proc_strdup(ev->proc, "/usr/bin/python3");
+	proctab_enrich(fx->pt, ev, T0 + 4);
+	assert_int_equal(ev->proc->caps_known, 0);
+	event_free(ev);
+	/* A process that is gone by the time its exec is seen. */
+	fake_remove(&fx->f, 120);
+	ev = audit_ev(EVT_execve, 120, 110, "x", T0 + 5);
+	proctab_enrich(fx->pt, ev, T0 + 5);
+	assert_int_equal(ev->proc->caps_known, 0);
+	event_free(ev);
+}
+
 int
 main(void)
 {
@@ -739,6 +790,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_shared_event_snapshot_is_copied, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_fork_and_clone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_caps_follow_exec, setup, teardown),
 		cmocka_unit_test(test_eviction_order),
 		cmocka_unit_test(test_ancestor_limit_and_loops),
 		cmocka_unit_test_setup_teardown(test_references_outlive_table, setup, teardown),

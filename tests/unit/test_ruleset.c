@@ -358,7 +358,7 @@ test_never_matching_rules(void **state)
 		"never.yaml:17:3: warning: rule 'Two types at once': the condition can match no "
 		"event type, so the rule never fires\n"
 		"never.yaml:23:3: warning: rule 'Capability needed': the condition can match no "
-		"event type, so the rule never fires (shikra cannot supply thread.cap_effective)\n");
+		"event type, so the rule never fires (shikra cannot supply thread.cap_inheritable)\n");
 	free(text);
 	assert_int_equal(ruleset_count(rs), 5);
 	assert_false(find(rs, "Entry only")->any_type);
