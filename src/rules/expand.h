@@ -14,12 +14,16 @@
 #include "rules/ast.h"
 #include "rules/hmap.h"
 
-#define EXPAND_MAX_UNITS (1u << 20)    /* nodes + list values in one expanded tree or list */
+/* Nodes + list values in one expanded tree or list.  Falco's whole default ruleset (the full
+ * 80-rule version) loads within 1 << 16 units in total, so these limits leave wide margins
+ * while keeping a hostile rule file to a few hundred MB and about a second. */
+#define EXPAND_MAX_UNITS (1u << 18)
 #define EXPAND_MAX_DEPTH 1000          /* tree depth after macro expansion */
 /* Units over everything expanded against one environment (lists, macros and conditions of a
  * whole ruleset load): many rules each near EXPAND_MAX_UNITS would otherwise cost gigabytes.
- * The largest condition in our Falco-style test rules expands to 44 units. */
-#define EXPAND_MAX_TOTAL (UINT64_C(4) << 20)
+ * It must exceed what a 1000-deep macro chain costs (~1.5M units), which the depth limit, not
+ * this budget, is meant to stop. */
+#define EXPAND_MAX_TOTAL (UINT64_C(2) << 20)
 
 struct env_list {
 	const char *name;
