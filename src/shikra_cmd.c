@@ -199,7 +199,7 @@ replay_event(struct event *ev, void *arg)
 		rc = -EIO;
 	if (rc == 0 && c->rs != NULL) {
 		ruleset_match(c->rs, ev, &c->scratch, replay_alert, c);
-		arena_free(&c->scratch);
+		arena_reset(&c->scratch);
 	}
 	event_free(ev);
 	if (rc < 0)

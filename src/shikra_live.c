@@ -102,7 +102,7 @@ live_event(struct event *ev, void *arg)
 	if (l->capture)
 		capture_write(l->capture, ev);
 	ruleset_match(l->rs, ev, &l->scratch, live_alert, l);
-	arena_free(&l->scratch);
+	arena_reset(&l->scratch);
 	event_free(ev);
 	return 0;
 }

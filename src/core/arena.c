@@ -82,3 +82,18 @@ arena_free(struct arena *a)
 	}
 	a->total = 0;
 }
+
+void
+arena_reset(struct arena *a)
+{
+	if (a == NULL || a->head == NULL)
+		return;
+	/* Chunks are pushed at the head: the oldest, first-allocated one is last. */
+	while (a->head->next) {
+		struct arena_chunk *next = a->head->next;
+		free(a->head);
+		a->head = next;
+	}
+	a->head->used = 0;
+	a->total = 0;
+}

@@ -27,5 +27,8 @@ void *arena_zalloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);  /* adds the NUL */
 char *arena_strdup(struct arena *a, const char *s);
 void  arena_free(struct arena *a);                     /* NULL-safe; leaves A empty */
+/* Forget everything allocated but keep the oldest chunk for reuse, so a scratch arena reset
+ * after every event costs no malloc/free.  Pointers into A become invalid.  NULL-safe. */
+void  arena_reset(struct arena *a);
 
 #endif

@@ -445,6 +445,24 @@ test_notify_datagram(void **state)
 	unlink(sa.sun_path);
 }
 
+/* A reset arena keeps its first chunk and hands the same memory out again. */
+static void
+test_arena_reset_reuses_first_chunk(void **state)
+{
+	struct arena a = ARENA_INIT;
+
+	arena_reset(&a);                        /* empty: nothing to do */
+	assert_null(a.head);
+	char *p = arena_alloc(&a, 100);
+	arena_alloc(&a, 1 << 16);               /* a second, larger chunk */
+	arena_reset(&a);
+	assert_non_null(a.head);
+	assert_int_equal(a.total, 0);
+	assert_ptr_equal(arena_alloc(&a, 100), p);
+	arena_free(&a);
+	arena_reset(NULL);
+}
+
 int
 main(void)
 {
@@ -464,6 +482,7 @@ main(void)
 		cmocka_unit_test(test_arena_first_chunk_size),
 		cmocka_unit_test(test_diags_collects_and_formats),
 		cmocka_unit_test(test_diags_bounded),
+		cmocka_unit_test(test_arena_reset_reuses_first_chunk),
 		cmocka_unit_test(test_pathlist_expands_directories_sorted),
 		cmocka_unit_test(test_notify_datagram),
 	};
