@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "core/diag.h"
 #include "core/sbuf.h"
 #include "rules/auditrules.h"
@@ -43,35 +45,6 @@ load_text(const char *text, struct diags *d, int want)
 	assert_int_equal(yamldoc_parse("t.yaml", text, strlen(text), &doc, d), 0);
 	assert_int_equal(loader_read_doc(ld, doc, d), want);
 	return ld;
-}
-
-/* Every problem in D, one formatted line each. */
-static char *
-diags_text(const struct diags *d)
-{
-	struct sbuf b = SBUF_INIT;
-
-	for (size_t i = 0; i < d->n; i++) {
-		char *s = diag_format(&d->v[i]);
-		sbuf_printf(&b, "%s\n", s);
-		free(s);
-	}
-	return sbuf_steal(&b);
-}
-
-static char *
-read_text_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	struct sbuf b = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	assert_non_null(fp);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sbuf_add(&b, buf, n);
-	fclose(fp);
-	return sbuf_steal(&b);
 }
 
 static const struct loader_rule *

@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "core/diag.h"
 #include "core/sbuf.h"
 #include "rules/auditrules.h"
@@ -50,34 +52,6 @@ load(const char *const *files, size_t n, enum priority min, enum rule_matching m
 
 	*rs = NULL;
 	return ruleset_load(files, n, &opts, rs, d);
-}
-
-static char *
-diags_text(const struct diags *d)
-{
-	struct sbuf b = SBUF_INIT;
-
-	for (size_t i = 0; i < d->n; i++) {
-		char *s = diag_format(&d->v[i]);
-		sbuf_printf(&b, "%s\n", s);
-		free(s);
-	}
-	return sbuf_steal(&b);
-}
-
-static char *
-read_text_file(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	struct sbuf b = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	assert_non_null(fp);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sbuf_add(&b, buf, n);
-	fclose(fp);
-	return sbuf_steal(&b);
 }
 
 static struct event *

@@ -1,0 +1,41 @@
+/* testutil.c - small helpers shared by the rules tests (see testutil.h). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "core/sbuf.h"
+#include "testutil.h"
+
+char *
+diags_text(const struct diags *d)
+{
+	struct sbuf b = SBUF_INIT;
+
+	for (size_t i = 0; i < d->n; i++) {
+		char *s = diag_format(&d->v[i]);
+		sbuf_printf(&b, "%s\n", s);
+		free(s);
+	}
+	return sbuf_steal(&b);
+}
+
+char *
+read_text_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	struct sbuf b = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	assert_non_null(fp);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sbuf_add(&b, buf, n);
+	fclose(fp);
+	return sbuf_steal(&b);
+}

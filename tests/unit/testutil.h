@@ -1,0 +1,12 @@
+/* testutil.h - small helpers shared by the rules tests (not part of the library). */
+#ifndef SHIKRA_TESTUTIL_H
+#define SHIKRA_TESTUTIL_H
+
+#include "core/diag.h"
+
+/* Every problem in D, one formatted line each; the caller frees the string. */
+char *diags_text(const struct diags *d);
+/* The whole of PATH as a string (the test fails if it cannot be read); the caller frees it. */
+char *read_text_file(const char *path);
+
+#endif
