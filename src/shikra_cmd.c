@@ -151,20 +151,20 @@ print_audit_rules(const struct config *cfg, const struct pathlist *pl)
 {
 	struct ruleset *rs = load_rules(cfg, pl);
 	struct auditrules ar = { 0 };
-	struct auditrule_paths paths;
+	struct filter_paths paths;
 	struct evtset types;
 	bool any = false;
 	int m64, m32, rc;
 
 	ruleset_evttypes(rs, &types, &any);
-	auditrule_paths_collect(rs, &paths);
+	ruleset_paths_collect(rs, &paths);
 	if ((rc = auditrules_host(&m64, &m32)) < 0 ||
 	    (rc = auditrules_build(&types, any, &paths, m64, m32, &ar)) < 0)
 		fatalx("cannot derive the audit rules: %s", strerror(-rc));
 	for (size_t i = 0; i < ar.n; i++)
 		printf("%s\n", ar.lines[i]);
 	auditrules_free(&ar);
-	auditrule_paths_free(&paths);
+	ruleset_paths_free(&paths);
 	ruleset_free(rs);
 	return 0;
 }

@@ -140,35 +140,6 @@ live_tick(void *arg)
 		fflush(l->capture);
 }
 
-/* The fanotify marks the ruleset needs. */
-struct path_set {
-	struct fan_path *v;
-	size_t n;
-};
-
-static void
-path_add(const char *path, enum filter_path_kind kind, void *arg)
-{
-	struct path_set *ps = arg;
-	struct fan_path *v = realloc(ps->v, (ps->n + 1) * sizeof(*v));
-
-	if (v == NULL)
-		return;
-	ps->v = v;
-	v[ps->n].path = strdup(path);
-	v[ps->n].kind = kind;
-	if (v[ps->n].path != NULL)
-		ps->n++;
-}
-
-static void
-path_set_free(struct path_set *ps)
-{
-	for (size_t i = 0; i < ps->n; i++)
-		free((char *)ps->v[i].path);
-	free(ps->v);
-}
-
 /* Whether the audit source reports the open syscalls: it installed rules for TYPES (unicast),
  * so fanotify must not report the same opens again. */
 static bool
@@ -189,25 +160,24 @@ static int
 live_sources(struct live *l, bool reload)
 {
 	struct evtset types;
-	struct path_set ps = { 0 };
-	struct auditrule_paths aps;
+	struct filter_paths aps;
 	struct fan_source_config fc = { 0 };
 	bool any = false;
 	int rc = 0;
 
 	ruleset_evttypes(l->rs, &types, &any);
-	ruleset_paths(l->rs, path_add, &ps, &fc.unbounded);
-	auditrule_paths_collect(l->rs, &aps);
-	fc.paths = ps.v;
-	fc.npaths = ps.n;
+	/* One collection of the rules' paths serves both sources. */
+	ruleset_paths_collect(l->rs, &aps);
+	fc.paths = aps.v;
+	fc.npaths = aps.n;
+	fc.unbounded = aps.unbounded;
 	if (reload) {
 		if (l->audit)
 			rc = audit_source_set_rules(l->audit, &types, any, &aps);
 		fc.no_open = audit_has_opens(l, &types);
 		if (l->fan && rc == 0)
 			rc = fan_source_set_paths(l->fan, &fc);
-		path_set_free(&ps);
-		auditrule_paths_free(&aps);
+		ruleset_paths_free(&aps);
 		return rc;
 	}
 	struct audit_source_config ac = {
@@ -228,18 +198,17 @@ live_sources(struct live *l, bool reload)
 		    strerror(-rc));
 	else
 		loop_add_fd(l->loop, audit_source_fd(l->audit), live_audit_ready, l);
-	auditrule_paths_free(&aps);
 	fc.no_open = audit_has_opens(l, &types);
 	if (fc.no_open)
 		log_info("fanotify: opens come from audit; fanotify reports no open events");
-	if (l->cfg.fanotify_enabled && (ps.n > 0 || fc.unbounded)) {
+	if (l->cfg.fanotify_enabled && (aps.n > 0 || aps.unbounded)) {
 		if ((rc = fan_source_open(&fc, live_event, l, &l->fan)) < 0)
 			log_warnx("fanotify: cannot open the fanotify source (%s); continuing "
 			    "without it", strerror(-rc));
 		else
 			loop_add_fd(l->loop, fan_source_fd(l->fan), live_fan_ready, l);
 	}
-	path_set_free(&ps);
+	ruleset_paths_free(&aps);
 	return l->audit || l->fan ? 0 : -ENODEV;
 }
 

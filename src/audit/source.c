@@ -359,7 +359,7 @@ audit_source_fd(const struct audit_source *s)
 
 int
 audit_source_set_rules(struct audit_source *s, const struct evtset *types, bool any,
-                       const struct auditrule_paths *paths)
+                       const struct filter_paths *paths)
 {
 	if (!s->managed)
 		return 0;

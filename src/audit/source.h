@@ -33,7 +33,7 @@ struct audit_source_config {
 	bool any_type;
 	/* The rules' file paths (ruleset_paths()), read during open only: they bound the open
 	 * family's rules (see rules/auditrules.h).  NULL = every open is audited. */
-	const struct auditrule_paths *paths;
+	const struct filter_paths *paths;
 	/* Where open records the settings it found before changing them (NULL = nowhere), so
 	 * that after a crash (kill -9) the next run still restores what the host had, not what
 	 * the crashed run had set.  Removed at a clean close. */
@@ -70,7 +70,7 @@ void audit_source_tick(struct audit_source *s, uint64_t now_ns);
 /* Replace the installed rules after a reload, for TYPES and PATHS as in the config (unicast
  * only; no-op in multicast).  0/-errno. */
 int  audit_source_set_rules(struct audit_source *s, const struct evtset *types, bool any,
-                            const struct auditrule_paths *paths);
+                            const struct filter_paths *paths);
 /* Undo everything open did (rules, pid, enabled flag) and free.  NULL-safe. */
 void audit_source_close(struct audit_source *s);
 const struct audit_source_stats *audit_source_stats(const struct audit_source *s);

@@ -93,7 +93,7 @@ int  asrc_register(struct audit_source *s);      /* AUDIT_SET pid on the data so
 /* source_rules.c: all 0 or -errno. */
 int  asrc_rules_clear_leftovers(struct audit_source *s);
 int  asrc_rules_install(struct audit_source *s, const struct evtset *types, bool any,
-                        const struct auditrule_paths *paths);
+                        const struct filter_paths *paths);
 void asrc_rules_remove(struct audit_source *s);
 int  asrc_rules_count_ours(struct audit_source *s, unsigned *n);
 

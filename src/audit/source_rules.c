@@ -179,7 +179,7 @@ apply(struct audit_source *s, const struct auditrules *ar, struct asrc_rule *wan
 
 int
 asrc_rules_install(struct audit_source *s, const struct evtset *types, bool any,
-                   const struct auditrule_paths *paths)
+                   const struct filter_paths *paths)
 {
 	struct auditrules ar = { 0 };
 	struct asrc_rule *want = NULL, *next = NULL;

@@ -19,13 +19,8 @@
 #include "event/event.h"
 #include "rules/filter.h"
 
-struct fan_path {
-	const char *path;
-	enum filter_path_kind kind;
-};
-
 struct fan_source_config {
-	const struct fan_path *paths;
+	const struct filter_path *paths;
 	size_t npaths;
 	bool unbounded;                    /* some rule needs every file: filesystem marks */
 	uint32_t max_dir_marks;            /* bound for recursive prefixes; 0 = 4096 */

@@ -183,7 +183,7 @@ strip_slashes(char *p)
 /* The directory (malloc'd) whose tree holds every file AP can name; *FILE is set when AP
  * names one file (the result is then that file). */
 static char *
-target_path(const struct auditrule_path *ap, bool *file)
+target_path(const struct filter_path *ap, bool *file)
 {
 	char *p = strdup(ap->path);
 
@@ -225,7 +225,7 @@ unsafe(const char *p)
 /* Add the filter for AP, noting in AR when it had to be widened to an existing directory.
  * auditctl's text is split at blanks, so a path with one is widened to a parent without. */
 static void
-add_target(struct targets *tg, const struct auditrule_path *ap, struct auditrules *ar)
+add_target(struct targets *tg, const struct filter_path *ap, struct auditrules *ar)
 {
 	bool file;
 	char *p = target_path(ap, &file);
@@ -284,7 +284,7 @@ targets_free(struct targets *tg)
 
 /* The filters for PATHS, without repeats; none when they are unbounded. */
 static void
-targets_build(const struct auditrule_paths *paths, struct auditrules *ar, struct targets *out)
+targets_build(const struct filter_paths *paths, struct auditrules *ar, struct targets *out)
 {
 	struct targets tg = { 0 };
 	size_t n = 0;
@@ -327,37 +327,6 @@ file_rules(struct auditrule *o, const struct targets *tg, struct auditrules *ar)
 		push_rule(ar, &r);
 	}
 	free(o->syscalls);
-}
-
-static void
-collect_one(const char *path, enum filter_path_kind kind, void *arg)
-{
-	struct auditrule_paths *p = arg;
-	struct auditrule_path *v = xrealloc((void *)p->v, p->n + 1, sizeof(*v));
-	char *copy = strdup(path);
-
-	if (copy == NULL)
-		abort();
-	v[p->n++] = (struct auditrule_path){ .path = copy, .kind = kind };
-	p->v = v;
-}
-
-void
-auditrule_paths_collect(const struct ruleset *rs, struct auditrule_paths *out)
-{
-	*out = (struct auditrule_paths){ 0 };
-	ruleset_paths(rs, collect_one, out, &out->unbounded);
-}
-
-void
-auditrule_paths_free(struct auditrule_paths *p)
-{
-	if (p == NULL)
-		return;
-	for (size_t i = 0; i < p->n; i++)
-		free((char *)p->v[i].path);
-	free((void *)p->v);
-	*p = (struct auditrule_paths){ 0 };
 }
 
 /* --- the rules of one architecture ---------------------------------------------------------- */
@@ -418,7 +387,7 @@ wants_open(const struct evtset *types)
 }
 
 int
-auditrules_build(const struct evtset *types, bool any, const struct auditrule_paths *paths,
+auditrules_build(const struct evtset *types, bool any, const struct filter_paths *paths,
                  int m64, int m32, struct auditrules *out)
 {
 	struct auditrules ar = { 0 };

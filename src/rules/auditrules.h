@@ -57,24 +57,6 @@ struct auditrule {
 	char *file_value;       /* malloc'd absolute path when FILE_FIELD is set */
 };
 
-/* The file paths the rules can match (ruleset_paths()), for the open family's rules. */
-struct auditrule_path {
-	const char *path;
-	enum filter_path_kind kind;
-};
-
-struct auditrule_paths {
-	const struct auditrule_path *v;
-	size_t n;
-	bool unbounded;         /* some rule matches files without bounding the path */
-};
-
-struct ruleset;
-
-/* Collect RS's paths (ruleset_paths()) into OUT, copies of them; release with
- * auditrule_paths_free() (NULL-safe, leaves OUT empty). */
-void auditrule_paths_collect(const struct ruleset *rs, struct auditrule_paths *out);
-void auditrule_paths_free(struct auditrule_paths *p);
 
 struct auditrules {
 	char **lines;           /* the text: comments and one line per rule, each malloc'd */
@@ -94,7 +76,7 @@ int  auditrules_host(int *m64, int *m32);
  * build it once and render it both ways.  On success fill OUT (release it with
  * auditrules_free()) and return 0; -ENOMEM.  A rule is never made without a syscall (it
  * would audit every syscall). */
-int  auditrules_build(const struct evtset *types, bool any, const struct auditrule_paths *paths,
+int  auditrules_build(const struct evtset *types, bool any, const struct filter_paths *paths,
                       int m64, int m32, struct auditrules *out);
 void auditrules_free(struct auditrules *ar);     /* NULL-safe; leaves AR empty */
 

@@ -106,6 +106,18 @@ enum filter_path_kind {
 	FPATH_PREFIX,       /* fd.name startswith /etc/pass (watch the parent directory) */
 	FPATH_GLOB,         /* fd.name glob with wildcards: watch the fixed leading directory */
 };
+/* One path a rule can match, and a collection of them (see ruleset_paths_collect()). */
+struct filter_path {
+	const char *path;
+	enum filter_path_kind kind;
+};
+
+struct filter_paths {
+	const struct filter_path *v;
+	size_t n;
+	bool unbounded;         /* some rule matches files without bounding the path */
+};
+
 void filter_paths(const struct filter *f,
                   void (*fn)(const char *path, enum filter_path_kind kind, void *arg),
                   void *arg, bool *unbounded);

@@ -81,4 +81,9 @@ void ruleset_paths(const struct ruleset *rs,
                    void (*fn)(const char *path, enum filter_path_kind kind, void *arg),
                    void *arg, bool *unbounded);
 
+/* Collect RS's paths (ruleset_paths()) into OUT, as copies, for the sources' configuration;
+ * release with ruleset_paths_free() (NULL-safe, leaves OUT empty). */
+void ruleset_paths_collect(const struct ruleset *rs, struct filter_paths *out);
+void ruleset_paths_free(struct filter_paths *p);
+
 #endif

@@ -149,3 +149,34 @@ ruleset_paths(const struct ruleset *rs,
 		*unbounded = *unbounded || u;
 	}
 }
+
+static void
+collect_one(const char *path, enum filter_path_kind kind, void *arg)
+{
+	struct filter_paths *p = arg;
+	struct filter_path *v = realloc((void *)p->v, (p->n + 1) * sizeof(*v));
+	char *copy = strdup(path);
+
+	if (v == NULL || copy == NULL)
+		abort();	/* as every allocation of a ruleset load */
+	v[p->n++] = (struct filter_path){ .path = copy, .kind = kind };
+	p->v = v;
+}
+
+void
+ruleset_paths_collect(const struct ruleset *rs, struct filter_paths *out)
+{
+	*out = (struct filter_paths){ 0 };
+	ruleset_paths(rs, collect_one, out, &out->unbounded);
+}
+
+void
+ruleset_paths_free(struct filter_paths *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		free((char *)p->v[i].path);
+	free((void *)p->v);
+	*p = (struct filter_paths){ 0 };
+}

@@ -270,7 +270,7 @@ copy_file(const char *from, const char *to, mode_t mode)
 static int
 setup(void **state)
 {
-	struct fan_path paths[4];
+	struct filter_path paths[4];
 	struct fan_source_config cfg = { .paths = paths, .npaths = 4 };
 	char pre[256];
 
@@ -285,10 +285,10 @@ setup(void **state)
 	do_write(at("e/target"), "watched\n");
 	copy_file("/bin/true", at("d/true"), 0755);
 	snprintf(pre, sizeof(pre), "%s/p/", L.top);
-	paths[0] = (struct fan_path){ strdup(at("d")), FPATH_DIR };
-	paths[1] = (struct fan_path){ strdup(pre), FPATH_PREFIX };
-	paths[2] = (struct fan_path){ strdup(at("e/target")), FPATH_EXACT };
-	paths[3] = (struct fan_path){ strdup(at("later/deep/")), FPATH_PREFIX };
+	paths[0] = (struct filter_path){ strdup(at("d")), FPATH_DIR };
+	paths[1] = (struct filter_path){ strdup(pre), FPATH_PREFIX };
+	paths[2] = (struct filter_path){ strdup(at("e/target")), FPATH_EXACT };
+	paths[3] = (struct filter_path){ strdup(at("later/deep/")), FPATH_PREFIX };
 	assert_int_equal(fan_source_open(&cfg, collect, &L, &L.s), 0);
 	for (size_t i = 0; i < 4; i++)
 		free((char *)paths[i].path);
@@ -459,7 +459,7 @@ test_unwatched_is_silent(void **state)
 static void
 test_fd_mode(void **state)
 {
-	struct fan_path p = { strdup(at("fdm")), FPATH_DIR };
+	struct filter_path p = { strdup(at("fdm")), FPATH_DIR };
 	struct fan_source_config cfg = { .paths = &p, .npaths = 1 };
 	struct live l = { .count_only = false };
 	const struct event *ev;
@@ -491,7 +491,7 @@ test_fd_mode(void **state)
 static void
 test_glob_and_exact_roots(void **state)
 {
-	struct fan_path p[3] = {
+	struct filter_path p[3] = {
 		{ strdup(at("gl/ga*/x")), FPATH_GLOB },
 		{ strdup(at("gl/missing")), FPATH_EXACT },
 		{ strdup(at("gl/other/f")), FPATH_EXACT },
@@ -518,7 +518,7 @@ test_glob_and_exact_roots(void **state)
 static void
 test_dir_mark_bound(void **state)
 {
-	struct fan_path p = { strdup(at("tree/")), FPATH_PREFIX };
+	struct filter_path p = { strdup(at("tree/")), FPATH_PREFIX };
 	struct fan_source_config cfg = { .paths = &p, .npaths = 1, .max_dir_marks = 4 };
 	struct fan_source *s;
 	char name[32];
@@ -539,7 +539,7 @@ test_dir_mark_bound(void **state)
 static void
 test_reload_moves_marks(void **state)
 {
-	struct fan_path p = { at("u"), FPATH_DIR };
+	struct filter_path p = { at("u"), FPATH_DIR };
 	struct fan_source_config cfg = { .paths = &p, .npaths = 1 };
 	pid_t in_d, in_u;
 

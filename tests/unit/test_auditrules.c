@@ -90,7 +90,7 @@ text_of(const struct auditrules *ar, const char *d)
 }
 
 static char *
-build_text(const struct evtset *set, const struct auditrule_paths *ps, const char *d)
+build_text(const struct evtset *set, const struct filter_paths *ps, const char *d)
 {
 	struct auditrules ar = { 0 };
 	char *t;
@@ -116,11 +116,11 @@ test_paths_group_and_dedupe(void **state)
 	snprintf(subslash, sizeof(subslash), "%s/sub///", f->dir);
 	snprintf(pre, sizeof(pre), "%s/sub/pre", f->dir);
 	snprintf(glob, sizeof(glob), "%s/sub/x*.c", f->dir);
-	struct auditrule_path v[] = {
+	struct filter_path v[] = {
 		{ file, FPATH_EXACT }, { subslash, FPATH_DIR }, { pre, FPATH_PREFIX },
 		{ glob, FPATH_GLOB }, { file, FPATH_EXACT }, { sub, FPATH_DIR },
 	};
-	struct auditrule_paths ps = { .v = v, .n = 6 };
+	struct filter_paths ps = { .v = v, .n = 6 };
 
 	t = build_text(&set, &ps, f->dir);
 	assert_string_equal(t,
@@ -133,8 +133,8 @@ test_paths_group_and_dedupe(void **state)
 	free(t);
 
 	/* A directory covers the files and directories below it, whatever the order. */
-	struct auditrule_path w[] = { { file, FPATH_EXACT }, { f->dir, FPATH_DIR } };
-	ps = (struct auditrule_paths){ .v = w, .n = 2 };
+	struct filter_path w[] = { { file, FPATH_EXACT }, { f->dir, FPATH_DIR } };
+	ps = (struct filter_paths){ .v = w, .n = 2 };
 	t = build_text(&set, &ps, f->dir);
 	assert_non_null(strstr(t, "-S creat -F dir=D -F key=shikra\n"));
 	assert_null(strstr(t, "path="));
@@ -153,8 +153,8 @@ test_paths_missing_and_unsafe(void **state)
 	snprintf(nodir, sizeof(nodir), "%s/nodir/file", f->dir);
 	snprintf(blank, sizeof(blank), "%s/a b", f->dir);
 	snprintf(prefix, sizeof(prefix), "%s/sub/pre", f->dir);
-	struct auditrule_path v[] = { { gone, FPATH_DIR } };
-	struct auditrule_paths ps = { .v = v, .n = 1 };
+	struct filter_path v[] = { { gone, FPATH_DIR } };
+	struct filter_paths ps = { .v = v, .n = 1 };
 
 	/* A directory that does not exist: its nearest existing ancestor, with a warning. */
 	t = build_text(&set, &ps, f->dir);
@@ -165,18 +165,18 @@ test_paths_missing_and_unsafe(void **state)
 	    "-a always,exit -F arch=b32 -S open -F dir=D -F key=shikra\n");
 	free(t);
 	/* A file whose directory does not exist cannot be a watch; a blank cannot be written. */
-	v[0] = (struct auditrule_path){ nodir, FPATH_EXACT };
+	v[0] = (struct filter_path){ nodir, FPATH_EXACT };
 	t = build_text(&set, &ps, f->dir);
 	assert_non_null(strstr(t, "-F dir=D -F key"));
 	assert_non_null(strstr(t, "# warning"));
 	free(t);
-	v[0] = (struct auditrule_path){ blank, FPATH_DIR };
+	v[0] = (struct filter_path){ blank, FPATH_DIR };
 	t = build_text(&set, &ps, f->dir);
 	assert_non_null(strstr(t, "-F dir=D -F key"));
 	assert_null(strstr(t, "D/a"));
 	free(t);
 	/* A prefix without a slash: its parent directory, which exists, so no warning. */
-	v[0] = (struct auditrule_path){ prefix, FPATH_PREFIX };
+	v[0] = (struct filter_path){ prefix, FPATH_PREFIX };
 	t = build_text(&set, &ps, f->dir);
 	assert_string_equal(t,
 	    "-a always,exit -F arch=b64 -S open -F dir=D/sub -F key=shikra\n"
@@ -196,15 +196,15 @@ test_paths_unbounded(void **state)
 	char *t;
 
 	snprintf(file, sizeof(file), "%s/f", f->dir);
-	struct auditrule_path v[] = { { file, FPATH_EXACT }, { "relative/x", FPATH_EXACT } };
-	struct auditrule_paths ps = { .v = v, .n = 1, .unbounded = true };
-	const struct auditrule_paths *cases[] = { NULL, &ps, &ps, &ps };
+	struct filter_path v[] = { { file, FPATH_EXACT }, { "relative/x", FPATH_EXACT } };
+	struct filter_paths ps = { .v = v, .n = 1, .unbounded = true };
+	const struct filter_paths *cases[] = { NULL, &ps, &ps, &ps };
 
 	for (size_t i = 0; i < 4; i++) {
 		if (i == 2)
-			ps = (struct auditrule_paths){ .v = v, .n = 0 };   /* no path at all */
+			ps = (struct filter_paths){ .v = v, .n = 0 };   /* no path at all */
 		if (i == 3)
-			ps = (struct auditrule_paths){ .v = v, .n = 2 };   /* a relative one */
+			ps = (struct filter_paths){ .v = v, .n = 2 };   /* a relative one */
 		t = build_text(&set, cases[i], f->dir);
 		assert_true(strncmp(t, "# warning: some rule matches files on any path", 46) == 0);
 		assert_non_null(strstr(t, main64));
@@ -213,7 +213,7 @@ test_paths_unbounded(void **state)
 		free(t);
 	}
 	/* Without an open-family syscall, paths change nothing and nothing is said. */
-	ps = (struct auditrule_paths){ .v = v, .n = 1 };
+	ps = (struct filter_paths){ .v = v, .n = 1 };
 	t = build_text(&noopen, &ps, f->dir);
 	assert_string_equal(t, "-a always,exit -F arch=b64 -S execve -F key=shikra\n"
 	                       "-a always,exit -F arch=b32 -S execve -F key=shikra\n");
@@ -230,8 +230,8 @@ test_paths_data_matches_text(void **state)
 	char file[64];
 
 	snprintf(file, sizeof(file), "%s/f", f->dir);
-	struct auditrule_path v[] = { { file, FPATH_EXACT }, { "/", FPATH_PREFIX } };
-	struct auditrule_paths ps = { .v = v, .n = 1 };
+	struct filter_path v[] = { { file, FPATH_EXACT }, { "/", FPATH_PREFIX } };
+	struct filter_paths ps = { .v = v, .n = 1 };
 
 	for (size_t n = 1; n <= 2; n++) {
 		ps.n = n;

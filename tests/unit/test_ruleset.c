@@ -389,17 +389,17 @@ test_audit_rules_from_ruleset(void **state)
 	struct ruleset *rs;
 	struct diags d = DIAGS_INIT;
 	struct auditrules ar = { 0 };
-	struct auditrule_paths ps;
+	struct filter_paths ps;
 	struct evtset types;
 	bool any;
 
 	assert_int_equal(load(files, 1, PRIO_DEBUG, RULE_MATCHING_ALL, &rs, &d), 0);
 	ruleset_evttypes(rs, &types, &any);
 	assert_true(any);
-	auditrule_paths_collect(rs, &ps);
+	ruleset_paths_collect(rs, &ps);
 	assert_int_equal(auditrules_build(&types, any, &ps, MACH_86_64, MACH_X86, &ar), 0);
-	auditrule_paths_free(&ps);
-	auditrule_paths_free(&ps);
+	ruleset_paths_free(&ps);
+	ruleset_paths_free(&ps);
 	/* A rule matches every event type, so files on any path: openat stays unfiltered. */
 	assert_int_equal(ar.n, 5);
 	assert_string_equal(ar.lines[1], "# warning: some rule matches files on any path: every "
