@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/notify.h"
+#include "event/event_json.h"
 #include "fan/source.h"
 #include "output/output.h"
 #include "shikra.h"
@@ -70,7 +71,8 @@ live_internal_event(struct live *l, const struct event *ev)
 	json_t *fields = json_object();
 
 	for (uint32_t i = 0; i < ev->nkv; i++)
-		json_object_set_new(fields, ev->kv[i].key, json_string(ev->kv[i].value));
+		json_object_set_new(fields, ev->kv[i].key,
+		    event_json_text(ev->kv[i].value, strlen(ev->kv[i].value)));
 	live_internal(l, event_get_kv(ev, "priority"),
 	    event_get_kv(ev, "rule") ? event_get_kv(ev, "rule") : "Shikra internal event",
 	    event_get_kv(ev, "msg") ? event_get_kv(ev, "msg") : "", fields);
