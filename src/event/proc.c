@@ -19,6 +19,7 @@ proc_new(int64_t pid)
 	p->gid = p->egid = p->sgid = p->fsgid = PROC_ID_UNSET;
 	p->auid = p->ses = PROC_ID_UNSET;
 	p->has_tty = -1;
+	p->in_container = -1;
 	p->mem.first_chunk = PROC_ARENA_CHUNK;
 	return p;
 }
@@ -38,6 +39,7 @@ proc_unref(struct proc *p)
 	while (p && --p->refs == 0) {
 		struct proc *parent = p->parent;
 
+		container_unref(p->container);
 		arena_free(&p->mem);
 		free(p);
 		p = parent;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "event/container.h"
 
 #define PROC_ID_UNSET (-1)   /* an id the source did not report; distinct from 4294967295 */
 /* First arena chunk of a snapshot: most hold a comm, an exe, a cwd and a few arguments, and
@@ -38,6 +39,10 @@ struct proc {
 	 * prints them.  0 is a real value (no capabilities), so CAPS_KNOWN says which are set. */
 	uint64_t cap_effective, cap_permitted;
 	unsigned caps_known;  /* PROC_CAP_EFFECTIVE | PROC_CAP_PERMITTED; 0 = neither known */
+	/* The container the process runs in (owned reference) when in_container is 1; NULL
+	 * for a host process (in_container 0) or when nobody could tell (-1). */
+	struct container *container;
+	int      in_container;
 	struct proc *parent;  /* owned reference, or NULL */
 	struct arena mem;
 };
