@@ -1,7 +1,7 @@
 # live.sh - the live part of scripts/bench/run: each storm under no monitor, the drain-only
 # floor, auditd and shikra, a fresh monitor for every storm.  Sourced by run; uses its
 # variables (B builddir, T temp dir, RULES, counts) and writes one line per episode to
-# $T/live.txt:  storm config run seconds cpu_s hwm_kib lost overflows drops alerts expected
+# $T/live.txt:  storm config run count seconds cpu_s hwm_kib lost overflows drops alerts expected
 # seen (the monitor's own count: floor netlink messages + fanotify events, auditd log records,
 # shikra events)
 #
@@ -177,9 +177,10 @@ expected() {
 	esac
 }
 
-# One episode: storm $1 under monitor $2 (run $3).
+# One episode: storm $1 under monitor $2 (run $3), flat out, or paced to $4 operations/s
+# (run "p") for at most PACED_S seconds.
 episode() {
-	local storm=$1 cfg=$2 run=$3 count exp args lost0 lost1 cpu0 cpu1 out secs hwm
+	local storm=$1 cfg=$2 run=$3 rate=${4:-} count exp args lost0 lost1 cpu0 cpu1 out secs hwm
 	local ovf=0 drops=0 alerts=- seen=-
 	case $storm in
 	exec) count=$N_EXEC; exp=$(expected "$count" "$BENCH_EXPECT_EXEC")
@@ -189,6 +190,17 @@ episode() {
 	connect) count=$N_CONNECT; exp=$(expected "$count" "$BENCH_EXPECT_CONNECT")
 	      args=("$BENCH_CONNECT_PORT") ;;
 	esac
+	if [ -n "$rate" ]; then
+		local cap
+		cap=$(awk -v r="$rate" -v s="$PACED_S" 'BEGIN {printf "%d", r * s}')
+		if [ "$cap" -lt "$count" ]; then
+			count=$cap
+			exp=$(expected "$count" "$(eval echo "\$BENCH_EXPECT_${storm^^}")")
+		fi
+		args=(-r "$rate" "$storm" "$count" "${args[@]}")
+	else
+		args=("$storm" "$count" "${args[@]}")
+	fi
 	case $cfg in
 	none) ;;
 	floor) start_drain || return 1 ;;
@@ -198,7 +210,7 @@ episode() {
 	lost0=$(audit_field lost)
 	cpu0=0
 	[ -n "$MON_PID" ] && cpu0=$(cpu_ticks "$MON_PID")
-	out=$("$B/scripts/bench/bench_storm" "$storm" "$count" "${args[@]}") || return 1
+	out=$("$B/scripts/bench/bench_storm" "${args[@]}") || return 1
 	secs=$(echo "$out" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
 	settle
 	lost1=$(audit_field lost)
@@ -219,7 +231,7 @@ episode() {
 	        cp "$T/alerts.json" "$T/alerts-$storm-$run.json"
 	        seen=$(sed -n 's/.*stopping after \([0-9]*\) events.*/\1/p' "$T/mon.log") ;;
 	esac
-	printf '%s %s %s %s %s %s %s %s %s %s %s %s\n' "$storm" "$cfg" "$run" "$secs" \
+	printf '%s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$storm" "$cfg" "$run" "$count" "$secs" \
 		"$(awk -v a="$cpu0" -v b="$cpu1" -v t="$CLK_TCK" 'BEGIN {printf "%.2f", (b - a) / t}')" \
 		"$hwm" "$((lost1 - lost0))" "${ovf:-0}" "${drops:-0}" "$alerts" "$exp" "${seen:-?}" \
 		>> "$T/live.txt"
@@ -247,6 +259,15 @@ live_section() {
 				say "live: run $run, $storm storm, $cfg"
 				episode "$storm" "$cfg" "$run" || { say "episode failed"; return 1; }
 			done
+		done
+	done
+	# Loss at a rate the machine sustains: each storm paced, once per monitor.
+	for storm in exec open connect; do
+		local rate
+		rate=$(eval echo "\$RATE_${storm^^}")
+		for cfg in $PACED_MONITORS; do
+			say "live: paced $storm storm ($rate/s), $cfg"
+			episode "$storm" "$cfg" p "$rate" || { say "episode failed"; return 1; }
 		done
 	done
 	live_restore

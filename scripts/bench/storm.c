@@ -1,9 +1,10 @@
 /* storm.c - the live benchmark's workload: one storm of a fixed number of operations.
  * Usage:
- *   bench_storm exec COUNT PROGRAM         fork + execve PROGRAM (argv[0] its name), wait
- *   bench_storm open COUNT FILE...         open O_RDONLY, read 4 KiB, close, cycling FILEs
- *   bench_storm connect COUNT PORT         TCP connect to a listener on 127.0.0.1:PORT
- *                                          (a child of this program), then close
+ *   bench_storm [-r RATE] exec COUNT PROGRAM   fork + execve PROGRAM (argv[0] its name), wait
+ *   bench_storm [-r RATE] open COUNT FILE...   open O_RDONLY, read 4 KiB, close, cycling FILEs
+ *   bench_storm [-r RATE] connect COUNT PORT   TCP connect to a listener on 127.0.0.1:PORT
+ *                                              (a child of this program), then close
+ * -r RATE paces the storm to at most RATE operations per second (default: flat out).
  * Prints one line: "storm=NAME count=N seconds=S ops_per_s=R".  Only the storm loop is timed:
  * the listener and the files are set up before the clock starts.  Exits 1 when an operation
  * fails, so that a broken storm is never reported as a fast one. */
@@ -29,6 +30,25 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Pacing: operation I may not start before T0 + I / RATE. */
+static double pace_rate, pace_t0;
+
+static void
+pace(long i)
+{
+	double due, now;
+
+	if (pace_rate <= 0)
+		return;
+	due = pace_t0 + (double)i / pace_rate;
+	if ((now = now_s()) < due) {
+		struct timespec ts = { .tv_sec = (time_t)(due - now),
+		                       .tv_nsec = (long)((due - now - (double)(time_t)(due - now)) *
+		                                         1e9) };
+		nanosleep(&ts, NULL);
+	}
+}
+
 static int
 storm_exec(long count, const char *program)
 {
@@ -38,7 +58,10 @@ storm_exec(long count, const char *program)
 
 	for (long i = 0; i < count; i++) {
 		int status;
-		pid_t pid = fork();
+		pid_t pid;
+
+		pace(i);
+		pid = fork();
 
 		if (pid < 0)
 			return -errno;
@@ -61,8 +84,10 @@ storm_open(long count, char **files, int nfiles)
 	char buf[4096];
 
 	for (long i = 0; i < count; i++) {
-		int fd = open(files[i % nfiles], O_RDONLY | O_CLOEXEC);
+		int fd;
 
+		pace(i);
+		fd = open(files[i % nfiles], O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			fprintf(stderr, "bench_storm: %s: %s\n", files[i % nfiles], strerror(errno));
 			return -errno;
@@ -124,8 +149,10 @@ storm_connect(long count, int port)
 		listener(lfd);
 	close(lfd);
 	for (long i = 0; i < count && rc == 0; i++) {
-		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int fd;
 
+		pace(i);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 			rc = -errno;
 			fprintf(stderr, "bench_storm: connect: %s\n", strerror(errno));
@@ -148,11 +175,20 @@ main(int argc, char **argv)
 	double t0, t;
 	int rc;
 
+	if (argc > 2 && strcmp(argv[1], "-r") == 0) {
+		pace_rate = strtod(argv[2], &end);
+		if (*end != '\0' || pace_rate <= 0) {
+			fprintf(stderr, "bench_storm: bad rate %s\n", argv[2]);
+			return 2;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 4 || (count = strtol(argv[2], &end, 10)) <= 0 || *end != '\0') {
-		fprintf(stderr, "usage: bench_storm exec|open|connect COUNT ARG...\n");
+		fprintf(stderr, "usage: bench_storm [-r RATE] exec|open|connect COUNT ARG...\n");
 		return 2;
 	}
-	t0 = now_s();
+	t0 = pace_t0 = now_s();
 	if (strcmp(argv[1], "exec") == 0 && argc == 4)
 		rc = storm_exec(count, argv[3]);
 	else if (strcmp(argv[1], "open") == 0)
