@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""alerts.py FILE - summarise a live benchmark's JSON alert file (one Falco-style alert a line).
+"""alerts.py FILE [RULE] - summarise a live benchmark's JSON alert file (one alert a line).
 
 Prints one line: ALERTS OVERFLOWS DROPS
-  ALERTS     alerts raised by rules (source other than "internal")
+  ALERTS     alerts raised by RULE (by any rule when RULE is empty or absent): the rest of
+             the machine can trigger other rules during a storm (an LSan ptrace, say)
   OVERFLOWS  fanotify queue overflows shikra reported ("Fanotify events lost")
   DROPS      audit socket overruns plus anything else shikra says it dropped (internal
              alerts whose fields count "overruns", "dropped" or "drops")
@@ -22,7 +23,7 @@ def count(fields, *keys):
     return total
 
 
-def main(path):
+def main(path, rule=""):
     alerts = overflows = drops = 0
     with open(path, encoding="utf-8", errors="replace") as fp:
         for n, line in enumerate(fp, 1):
@@ -33,7 +34,7 @@ def main(path):
                 alerts += 1
                 continue
             if a.get("source") != "internal":
-                alerts += 1
+                alerts += 1 if not rule or a.get("rule") == rule else 0
                 continue
             f = a.get("output_fields") or {}
             if a.get("rule") == "Fanotify events lost":
@@ -43,4 +44,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")

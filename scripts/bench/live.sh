@@ -227,7 +227,8 @@ episode() {
 	       drops=$(sed -n 's/.*enobufs=\([0-9]*\).*/\1/p' "$T/drain.out")
 	       seen=$(awk -F'[= ]' '{print $2 + $8}' "$T/drain.out") ;;
 	auditd) seen=$(wc -l < "$T/auditd/log/audit.log") ;;
-	shikra) read -r alerts ovf drops < <(python3 "$HERE/alerts.py" "$T/alerts.json")
+	shikra) read -r alerts ovf drops < <(python3 "$HERE/alerts.py" "$T/alerts.json" \
+	            "$(eval echo "\$BENCH_RULE_${storm^^}")")
 	        cp "$T/alerts.json" "$T/alerts-$storm-$run.json"
 	        seen=$(sed -n 's/.*stopping after \([0-9]*\) events.*/\1/p' "$T/mon.log") ;;
 	esac

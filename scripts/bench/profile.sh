@@ -9,6 +9,8 @@
 #   BENCH_EXPECT_EXEC, BENCH_EXPECT_OPEN, BENCH_EXPECT_CONNECT
 #                       alerts each operation must raise, as "NUM/DEN" ("1/4": one alert
 #                       for every fourth operation); "?" when nobody has said
+#   BENCH_RULE_EXEC, BENCH_RULE_OPEN, BENCH_RULE_CONNECT
+#                       the rule whose alerts count as received (empty: every rule's)
 # Sourced, not run.
 
 case "$(basename "$BENCH_RULES")" in
@@ -23,6 +25,9 @@ rules.yaml)
 	: "${BENCH_EXPECT_EXEC:=1/1}"
 	: "${BENCH_EXPECT_OPEN:=1/4}"
 	: "${BENCH_EXPECT_CONNECT:=1/1}"
+	: "${BENCH_RULE_EXEC=Itest script run}"
+	: "${BENCH_RULE_OPEN=Itest read}"
+	: "${BENCH_RULE_CONNECT=Itest connect}"
 	;;
 *)
 	# The default ruleset (rules/shikra_rules.yaml) or anything else: a guess at what it
@@ -35,5 +40,6 @@ rules.yaml)
 	: "${BENCH_EXPECT_EXEC:=?}"
 	: "${BENCH_EXPECT_OPEN:=?}"
 	: "${BENCH_EXPECT_CONNECT:=?}"
+	: "${BENCH_RULE_EXEC=}" "${BENCH_RULE_OPEN=}" "${BENCH_RULE_CONNECT=}"
 	;;
 esac
