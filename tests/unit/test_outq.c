@@ -195,7 +195,7 @@ test_slow_program_never_blocks(void **state)
 	struct output_config cfg = {
 		.json_output = true, .hostname = "testhost",
 		.file_enabled = true, .file_name = f->path, .file_keep_alive = true,
-		.program_enabled = true, .program = "exec sleep 3", .program_keep_alive = true,
+		.program_enabled = true, .program = "exec sleep 10", .program_keep_alive = true,
 		.queue_capacity = 2000, .flush_timeout_ms = 300, .drop_report_ms = 300,
 	};
 	struct outputs *o = NULL;
@@ -210,7 +210,9 @@ test_slow_program_never_blocks(void **state)
 			worst = now_s() - t;
 		assert_true(stats(o, "program").queued <= 2000 + OUTQ_RESERVE);
 	}
-	if (worst > 0.1 || now_s() - t0 > 2.0)
+	/* Bounds far below the 10 s a blocked intake would take, far above a busy machine's
+	 * scheduling delays. */
+	if (worst > 0.5 || now_s() - t0 > 5.0)
 		fail_msg("intake stalled: worst call %.3f s, %d calls %.3f s", worst, n,
 		         now_s() - t0);
 	struct output_stats prog = stats(o, "program");
@@ -235,6 +237,7 @@ test_slow_program_never_blocks(void **state)
 	 * waits in poll() on a full pipe, and then for a program that will not exit). */
 	t0 = now_s();
 	outputs_free(o);
+	print_message("shutdown with a stalled program: %.3f s\n", now_s() - t0);
 	if (now_s() - t0 > 2.5)
 		fail_msg("shutdown took %.2f s", now_s() - t0);
 
@@ -284,6 +287,7 @@ test_capacity_exact(void **state)
 	assert_int_equal(stats(o, NULL).drop_reports, 1);
 	double t0 = now_s();
 	outputs_free(o);	/* the transfer in progress is aborted by the stop fd */
+	print_message("shutdown during a transfer: %.3f s\n", now_s() - t0);
 	if (now_s() - t0 > 2.0)
 		fail_msg("shutdown took %.2f s", now_s() - t0);
 	close(lfd);
@@ -535,7 +539,7 @@ test_http_never_answers(void **state)
 	double t0 = now_s();
 	for (int i = 0; i < 50; i++)
 		alert(f, o, "bash", "x", i);
-	if (now_s() - t0 > 0.5)
+	if (now_s() - t0 > 1.5)	/* blocking on the endpoint would take 10 s */
 		fail_msg("50 alerts took %.2f s", now_s() - t0);
 	assert_true(stats(o, "http").dropped >= 47);
 	/* The (at most 3) accepted ones time out one after the other. */
@@ -550,6 +554,7 @@ test_http_never_answers(void **state)
 		alert(f, o, "bash", "x", i);
 	t0 = now_s();
 	outputs_free(o);
+	print_message("shutdown with an endpoint that never answers: %.3f s\n", now_s() - t0);
 	if (now_s() - t0 > 1.5)
 		fail_msg("shutdown took %.2f s", now_s() - t0);
 	close(lfd);
