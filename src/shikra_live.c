@@ -136,6 +136,7 @@ live_tick(void *arg)
 	if (l->audit)
 		audit_source_tick(l->audit, now);
 	proctab_expire(l->pt, now);
+	outputs_tick(l->out);
 	if (l->cli->dump_events)
 		fflush(stdout);
 	if (l->capture)
