@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "generator/gen.h"
@@ -193,25 +192,19 @@ act_write_system_dir(struct gen_ctx *g, pid_t *pid, char *why, size_t wl)
 	return write_below("/usr/bin", "shikra-gen-c", pid, why, wl);
 }
 
-/* Write a file below /etc/shikra; a directory made for it is removed again.  The pause
- * gives fanotify time to mark a directory that did not exist. */
+/* Write a file below /etc/shikra when it exists; otherwise create (O_EXCL) and remove
+ * /usr/local/sbin/shikra, which is then not installed there. */
 int
 act_shikra_config(struct gen_ctx *g, pid_t *pid, char *why, size_t wl)
 {
-	struct timespec ts = { .tv_sec = 1, .tv_nsec = 500000000 };
-	bool made = false;
-	int rc;
+	struct stat st;
 
 	(void)g;
-	if (mkdir("/etc/shikra", 0755) == 0) {
-		made = true;
-		nanosleep(&ts, NULL);
-	} else if (errno != EEXIST) {
-		GEN_WHY(why, wl, "mkdir /etc/shikra: %s", strerror(errno));
-		return -errno;
-	}
-	rc = write_below("/etc/shikra", ".shikra-gen-", pid, why, wl);
-	if (made)
-		rmdir("/etc/shikra");
+	if (stat("/etc/shikra", &st) == 0 && S_ISDIR(st.st_mode))
+		return write_below("/etc/shikra", ".shikra-gen-", pid, why, wl);
+	*pid = getpid();
+	int rc = touch_open("/usr/local/sbin/shikra", O_WRONLY | O_CREAT | O_EXCL, why, wl);
+	if (rc == 0)
+		unlink("/usr/local/sbin/shikra");
 	return rc;
 }
