@@ -157,7 +157,7 @@ print_audit_rules(const struct config *cfg, const struct pathlist *pl)
 	int m64, m32, rc;
 
 	ruleset_evttypes(rs, &types, &any);
-	ruleset_paths_collect(rs, &paths);
+	ruleset_paths_collect(rs, FPUSE_AUDIT_OPEN, &paths);
 	if ((rc = auditrules_host(&m64, &m32)) < 0 ||
 	    (rc = auditrules_build(&types, any, &paths, m64, m32, &ar)) < 0)
 		fatalx("cannot derive the audit rules: %s", strerror(-rc));

@@ -199,7 +199,7 @@ check_listing(const struct ruleset *rs)
 	free(s);
 	json_decref(list);
 	ruleset_evttypes(rs, &types, &any);
-	ruleset_paths(rs, count_path, &n, &unbounded);
+	ruleset_paths(rs, FPUSE_FANOTIFY, count_path, &n, &unbounded);
 	for (size_t i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_rule(rs, i);
 		char *cond = filter_to_string(r->filter);
