@@ -157,7 +157,7 @@ print_audit_rules(const struct config *cfg, const struct pathlist *pl)
 	int m64, m32, rc;
 
 	ruleset_evttypes(rs, &types, &any);
-	ruleset_paths_collect(rs, &paths);
+	ruleset_paths_collect(rs, FPUSE_AUDIT_OPEN, &paths);
 	if ((rc = auditrules_host(&m64, &m32)) < 0 ||
 	    (rc = auditrules_build(&types, any, &paths, m64, m32, &ar)) < 0)
 		fatalx("cannot derive the audit rules: %s", strerror(-rc));
@@ -269,6 +269,15 @@ output_config(const struct config *cfg, struct output_config *oc)
 		.program_enabled = cfg->program_enabled,
 		.program = cfg->program_program,
 		.program_keep_alive = cfg->program_keep_alive,
+		.http_enabled = cfg->http_enabled,
+		.http_url = cfg->http_url,
+		.http_user_agent = cfg->http_user_agent,
+		.http_insecure = cfg->http_insecure,
+		.http_ca_cert = cfg->http_ca_cert,
+		.http_ca_path = cfg->http_ca_path,
+		.http_timeout_ms = (int)cfg->http_timeout_ms,
+		.http_keep_alive = cfg->http_keep_alive,
+		.queue_capacity = (size_t)cfg->outputs_queue_capacity,
 		/* Like Falco's FALCO_HOSTNAME: a fixed name for containers and tests. */
 		.hostname = getenv("SHIKRA_HOSTNAME"),
 	};
@@ -289,6 +298,10 @@ run_replay(const struct cli *cli, const struct config *cfg, const struct pathlis
 		output_config(cfg, &oc);
 		/* Dumped events own stdout; alerts then go only to the other sinks. */
 		oc.stdout_enabled = oc.stdout_enabled && !cli->dump_events;
+		/* A replay's outputs are complete and in order: a full queue makes the replay
+		 * wait for the sink instead of dropping, and the end waits for every alert. */
+		oc.queue_block = true;
+		oc.flush_timeout_ms = -1;
 		if ((rc = outputs_new(&oc, &c.out)) < 0)
 			fatalx("cannot open the outputs: %s", strerror(-rc));
 	}

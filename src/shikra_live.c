@@ -136,6 +136,7 @@ live_tick(void *arg)
 	if (l->audit)
 		audit_source_tick(l->audit, now);
 	proctab_expire(l->pt, now);
+	outputs_tick(l->out);
 	if (l->cli->dump_events)
 		fflush(stdout);
 	if (l->capture)
@@ -162,17 +163,19 @@ static int
 live_sources(struct live *l, bool reload)
 {
 	struct evtset types;
-	struct filter_paths aps;
+	struct filter_paths aps, fps;
 	struct fan_source_config fc = { 0 };
 	bool any = false;
 	int rc = 0;
 
 	ruleset_evttypes(l->rs, &types, &any);
-	/* One collection of the rules' paths serves both sources. */
-	ruleset_paths_collect(l->rs, &aps);
-	fc.paths = aps.v;
-	fc.npaths = aps.n;
-	fc.unbounded = aps.unbounded;
+	/* Audit's per-path open rules and fanotify's marks serve different event types, so each
+	 * gets the paths of the rule branches that can match its own. */
+	ruleset_paths_collect(l->rs, FPUSE_AUDIT_OPEN, &aps);
+	ruleset_paths_collect(l->rs, FPUSE_FANOTIFY, &fps);
+	fc.paths = fps.v;
+	fc.npaths = fps.n;
+	fc.unbounded = fps.unbounded;
 	if (reload) {
 		if (l->audit)
 			rc = audit_source_set_rules(l->audit, &types, any, &aps);
@@ -180,6 +183,7 @@ live_sources(struct live *l, bool reload)
 		if (l->fan && rc == 0)
 			rc = fan_source_set_paths(l->fan, &fc);
 		ruleset_paths_free(&aps);
+		ruleset_paths_free(&fps);
 		return rc;
 	}
 	struct audit_source_config ac = {
@@ -203,7 +207,7 @@ live_sources(struct live *l, bool reload)
 	fc.no_open = audit_has_opens(l, &types);
 	if (fc.no_open)
 		log_info("fanotify: opens come from audit; fanotify reports no open events");
-	if (l->cfg.fanotify_enabled && (aps.n > 0 || aps.unbounded)) {
+	if (l->cfg.fanotify_enabled && (fps.n > 0 || fps.unbounded)) {
 		if ((rc = fan_source_open(&fc, live_event, l, &l->fan)) < 0)
 			log_warnx("fanotify: cannot open the fanotify source (%s); continuing "
 			    "without it", strerror(-rc));
@@ -211,6 +215,7 @@ live_sources(struct live *l, bool reload)
 			loop_add_fd(l->loop, fan_source_fd(l->fan), live_fan_ready, l);
 	}
 	ruleset_paths_free(&aps);
+	ruleset_paths_free(&fps);
 	return l->audit || l->fan ? 0 : -ENODEV;
 }
 

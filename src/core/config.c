@@ -55,6 +55,8 @@ static const struct {
 #define KL(p, field, d) { .path = p, .kind = CK_LIST, .off = offsetof(struct config, field), \
 	.def = d, .count_off = offsetof(struct config, n##field) }
 #define K(p, k, field, d) { .path = p, .kind = k, .off = offsetof(struct config, field), .def = d }
+#define KI(p, field, d, lo, hi) { .path = p, .kind = CK_INT, \
+	.off = offsetof(struct config, field), .def = d, .min = lo, .max = hi }
 #define KC(p, field, d, c) { .path = p, .kind = CK_STRING, .off = offsetof(struct config, field), \
 	.def = d, .choices = c }
 
@@ -76,13 +78,20 @@ static const struct ckey keys[] = {
 	K("program_output.enabled", CK_BOOL, program_enabled, "false"),
 	K("program_output.keep_alive", CK_BOOL, program_keep_alive, "false"),
 	K("program_output.program", CK_STRING, program_program, ""),
+	K("http_output.enabled", CK_BOOL, http_enabled, "false"),
+	K("http_output.url", CK_STRING, http_url, ""),
+	K("http_output.user_agent", CK_STRING, http_user_agent, ""),
+	K("http_output.insecure", CK_BOOL, http_insecure, "false"),
+	K("http_output.ca_cert", CK_STRING, http_ca_cert, ""),
+	K("http_output.ca_path", CK_STRING, http_ca_path, ""),
+	KI("http_output.timeout_ms", http_timeout_ms, "5000", 100, 600000),
+	K("http_output.keep_alive", CK_BOOL, http_keep_alive, "true"),
+	KI("outputs_queue.capacity", outputs_queue_capacity, "10000", 1, 10000000),
 	KC("log_level", log_level, "info", log_choices),
 	K("log_stderr", CK_BOOL, log_stderr, "true"),
 	K("log_syslog", CK_BOOL, log_syslog, "false"),
 	KC("audit.mode", audit_mode, "auto", audit_choices),
-	{ .path = "audit.backlog_limit", .kind = CK_INT,
-	  .off = offsetof(struct config, audit_backlog_limit), .def = "8192",
-	  .min = 64, .max = 1 << 24 },
+	KI("audit.backlog_limit", audit_backlog_limit, "8192", 64, 1 << 24),
 	K("fanotify.enabled", CK_BOOL, fanotify_enabled, "true"),
 	K("containers.enabled", CK_BOOL, containers_enabled, "true"),
 };

@@ -31,6 +31,15 @@ struct config {
 	bool     program_enabled;
 	bool     program_keep_alive;
 	char    *program_program;
+	bool     http_enabled;
+	char    *http_url;
+	char    *http_user_agent;      /* "" = "shikra/VERSION" */
+	bool     http_insecure;
+	char    *http_ca_cert;         /* "" = libcurl's default CA bundle */
+	char    *http_ca_path;
+	int64_t  http_timeout_ms;
+	bool     http_keep_alive;
+	int64_t  outputs_queue_capacity;   /* alerts per sink queue */
 	char    *log_level;            /* "error", "warning", "info", "debug" */
 	bool     log_stderr;
 	bool     log_syslog;

@@ -1,28 +1,48 @@
-/* output.c - alert formatting and dispatch to the sinks (see output.h). */
+/* output.c - alert formatting, dispatch to the sinks' queues and drop reports (see
+ * output.h).  Everything here runs on the caller's thread; the sinks run on their own
+ * (outq.c). */
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/sbuf.h"
 #include "core/timefmt.h"
 #include "event/event_json.h"
+#include "output/outq.h"
 #include "output/sink.h"
 
-#define OUTPUT_MAX_SINKS 4
+#define OUTPUT_MAX_SINKS 5
 
 struct outputs {
 	struct output_config cfg;
 	char hostname[256];
-	struct sink sinks[OUTPUT_MAX_SINKS];
+	struct outq *queues[OUTPUT_MAX_SINKS];
 	size_t nsinks;
-	struct output_stats stats;
+	uint64_t alerts;
+	/* Drop reports: each queue's dropped_alerts at the last report, and when it was. */
+	uint64_t reported[OUTPUT_MAX_SINKS];
+	uint64_t last_report_ns;
+	uint64_t drop_reports;
 	struct sbuf line;       /* reused for every alert */
 	struct sbuf text;
 };
+
+static void outputs_report_drops(struct outputs *o, bool force);
+
+static uint64_t
+output_clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 void
 output_time_text(uint64_t ts_ns, bool iso, struct sbuf *out)
@@ -41,12 +61,25 @@ output_time_json(uint64_t ts_ns, struct sbuf *out)
 	sbuf_add(out, t, timefmt_write(ts_ns, TIMEFMT_UTC_ISO, true, t));
 }
 
-static void
-outputs_close_sinks(struct outputs *o)
+/* Open the sink OPS from O's configuration and give it its queue. */
+static int
+outputs_add(struct outputs *o, const struct sink_ops *ops, const struct output_config *cfg)
 {
-	for (size_t i = 0; i < o->nsinks; i++)
-		o->sinks[i].ops->close(&o->sinks[i]);
-	o->nsinks = 0;
+	struct sink s = { .ops = ops, .fd = -1, .stop_fd = -1 };
+	size_t cap = cfg->queue_capacity ? cfg->queue_capacity : OUTPUT_QUEUE_DEFAULT;
+	int rc = ops->open(&s, cfg);
+
+	if (rc < 0) {
+		ops->close(&s);
+		log_warnx("cannot open the %s output: %s", ops->name, strerror(-rc));
+		return rc;
+	}
+	if ((rc = outq_new(&s, cap, cfg->queue_block, &o->queues[o->nsinks])) < 0) {
+		log_warnx("cannot start the %s output: %s", ops->name, strerror(-rc));
+		return rc;
+	}
+	o->nsinks++;
+	return 0;
 }
 
 int
@@ -60,6 +93,7 @@ outputs_new(const struct output_config *cfg, struct outputs **out)
 		{ offsetof(struct output_config, file_enabled), &sink_file_ops },
 		{ offsetof(struct output_config, syslog_enabled), &sink_syslog_ops },
 		{ offsetof(struct output_config, program_enabled), &sink_program_ops },
+		{ offsetof(struct output_config, http_enabled), &sink_http_ops },
 	};
 	_Static_assert(sizeof(kinds) / sizeof(kinds[0]) <= OUTPUT_MAX_SINKS, "sink table");
 	struct outputs *o = calloc(1, sizeof(*o));
@@ -72,19 +106,15 @@ outputs_new(const struct output_config *cfg, struct outputs **out)
 		snprintf(o->hostname, sizeof(o->hostname), "%s", cfg->hostname);
 	else if (gethostname(o->hostname, sizeof(o->hostname) - 1) < 0)
 		snprintf(o->hostname, sizeof(o->hostname), "localhost");
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == 0; i++) {
-		if (!*(const bool *)((const char *)cfg + kinds[i].enabled_offset))
-			continue;
-		struct sink *s = &o->sinks[o->nsinks];
-		*s = (struct sink){ .ops = kinds[i].ops, .fd = -1 };
-		rc = s->ops->open(s, cfg);
-		if (rc < 0)
-			log_warnx("cannot open the %s output: %s", s->ops->name, strerror(-rc));
-		o->nsinks++;
-	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == 0; i++)
+		if (*(const bool *)((const char *)cfg + kinds[i].enabled_offset))
+			rc = outputs_add(o, kinds[i].ops, cfg);
 	/* The config strings are the caller's; the sinks copied what they keep. */
 	o->cfg.file_name = o->cfg.program = o->cfg.hostname = NULL;
+	o->cfg.http_url = o->cfg.http_user_agent = NULL;
+	o->cfg.http_ca_cert = o->cfg.http_ca_path = NULL;
 	if (rc < 0) {
+		o->cfg.flush_timeout_ms = 1;	/* nothing was queued */
 		outputs_free(o);
 		return rc;
 	}
@@ -95,24 +125,36 @@ outputs_new(const struct output_config *cfg, struct outputs **out)
 void
 outputs_free(struct outputs *o)
 {
+	struct timespec deadline;
+	int ms;
+
 	if (o == NULL)
 		return;
-	outputs_close_sinks(o);
+	outputs_report_drops(o, true);
+	ms = o->cfg.flush_timeout_ms ? o->cfg.flush_timeout_ms : OUTPUT_FLUSH_MS;
+	outq_deadline(ms > 0 ? ms : 0, &deadline);
+	/* Every queue drains at once; then each is waited for until the common deadline. */
+	for (size_t i = 0; i < o->nsinks; i++)
+		outq_close(o->queues[i]);
+	for (size_t i = 0; i < o->nsinks; i++)
+		outq_free(o->queues[i], ms > 0 ? &deadline : NULL);
 	sbuf_free(&o->line);
 	sbuf_free(&o->text);
 	free(o);
 }
 
-/* Hand the finished line to every sink, counting failures. */
+/* Hand the finished line to every sink's queue. */
 static void
-outputs_dispatch(struct outputs *o, enum priority p)
+outputs_dispatch(struct outputs *o, enum priority p, bool internal)
 {
-	o->stats.alerts++;
-	for (size_t i = 0; i < o->nsinks; i++) {
-		struct sink *s = &o->sinks[i];
-		if (s->ops->write(s, o->line.buf, o->line.len, p) < 0)
-			o->stats.write_errors++;
-	}
+	bool dropped = false;
+
+	o->alerts++;
+	for (size_t i = 0; i < o->nsinks; i++)
+		dropped |= outq_push(o->queues[i], o->line.buf, o->line.len, p, internal) ==
+		    -ENOBUFS;
+	if (dropped && !internal)
+		outputs_report_drops(o, false);
 }
 
 /* Build o->line from the text form in o->text: as is, or wrapped in Falco's JSON. */
@@ -180,7 +222,7 @@ outputs_alert(struct outputs *o, const struct rule *r, const struct event *ev,
 	}
 	outputs_finish(o, r->priority, r->name, r->source ? r->source : "syscall", r->tags,
 	    r->ntags, fields, ev->ts_ns);
-	outputs_dispatch(o, r->priority);
+	outputs_dispatch(o, r->priority, false);
 }
 
 void
@@ -192,27 +234,98 @@ outputs_internal(struct outputs *o, enum priority p, const char *rule, const cha
 	outputs_prefix(o, p, ts_ns);
 	sbuf_escape(&o->text, text, strlen(text));
 	outputs_finish(o, p, rule, "internal", tags, 1, fields, ts_ns);
-	outputs_dispatch(o, p);
+	outputs_dispatch(o, p, true);
+}
+
+void
+outputs_reopen(struct outputs *o)
+{
+	for (size_t i = 0; i < o->nsinks; i++)
+		outq_reopen(o->queues[i]);
 }
 
 int
-outputs_reopen(struct outputs *o)
+outputs_flush(struct outputs *o, int timeout_ms)
 {
+	struct timespec deadline;
 	int rc = 0;
 
-	for (size_t i = 0; i < o->nsinks; i++) {
-		struct sink *s = &o->sinks[i];
-		int r = s->ops->reopen ? s->ops->reopen(s) : 0;
-		if (r < 0) {
-			log_warnx("cannot reopen the %s output: %s", s->ops->name, strerror(-r));
-			rc = r;
-		}
-	}
+	outq_deadline(timeout_ms > 0 ? timeout_ms : 0, &deadline);
+	for (size_t i = 0; i < o->nsinks && rc == 0; i++)
+		rc = outq_flush(o->queues[i], timeout_ms < 0 ? NULL : &deadline);
 	return rc;
 }
 
-const struct output_stats *
-outputs_stats(const struct outputs *o)
+void
+outputs_stats(const struct outputs *o, const char *sink, struct output_stats *st)
 {
-	return &o->stats;
+	struct outq_stats qs;
+
+	*st = (struct output_stats){ 0 };
+	if (sink == NULL)
+		*st = (struct output_stats){ .alerts = o->alerts, .drop_reports = o->drop_reports };
+	for (size_t i = 0; i < o->nsinks; i++) {
+		if (sink != NULL && strcmp(sink, outq_name(o->queues[i])) != 0)
+			continue;
+		outq_stats(o->queues[i], &qs);
+		st->alerts = o->alerts;
+		st->written += qs.written;
+		st->write_errors += qs.errors;
+		st->dropped += qs.dropped;
+		st->queued += qs.queued;
+	}
+}
+
+/* Emit "Alerts dropped" with the rule alerts each sink dropped since the last report, if
+ * there are any and if FORCE or drop_report_ms passed since the last report.  Internal
+ * alerts that were dropped do not count here, so that a report dropped by a stalled sink
+ * does not cause the next one. */
+static void
+outputs_report_drops(struct outputs *o, bool force)
+{
+	uint64_t now = output_clock_ns(CLOCK_MONOTONIC), delta[OUTPUT_MAX_SINKS];
+	uint64_t ms = (uint64_t)(o->cfg.drop_report_ms > 0 ? o->cfg.drop_report_ms :
+	                         OUTPUT_DROP_REPORT_MS);
+	uint64_t total = 0, all = 0;
+	struct outq_stats qs;
+	struct sbuf msg = SBUF_INIT;
+	const char *sep = " (";
+
+	if (!force && o->last_report_ns != 0 && now - o->last_report_ns < ms * 1000000u)
+		return;
+	for (size_t i = 0; i < o->nsinks; i++) {
+		outq_stats(o->queues[i], &qs);
+		delta[i] = qs.dropped_alerts - o->reported[i];
+		total += delta[i];
+		all += qs.dropped_alerts;
+	}
+	if (total == 0)
+		return;
+	json_t *fields = json_pack("{s:I, s:I}", "dropped", (json_int_t)total, "total_dropped",
+	                           (json_int_t)all);
+	sbuf_printf(&msg, "%" PRIu64 " alert(s) dropped because the outputs did not keep up",
+	            total);
+	for (size_t i = 0; i < o->nsinks; i++) {
+		char key[32];
+		if (delta[i] == 0)
+			continue;
+		snprintf(key, sizeof(key), "dropped_%s", outq_name(o->queues[i]));
+		json_object_set_new(fields, key, json_integer((json_int_t)delta[i]));
+		sbuf_printf(&msg, "%s%s: %" PRIu64, sep, outq_name(o->queues[i]), delta[i]);
+		sep = ", ";
+		o->reported[i] += delta[i];
+	}
+	sbuf_puts(&msg, ")");
+	o->last_report_ns = now;
+	o->drop_reports++;
+	log_warnx("%s", sbuf_str(&msg));
+	outputs_internal(o, PRIO_CRITICAL, "Alerts dropped", sbuf_str(&msg), fields,
+	                 output_clock_ns(CLOCK_REALTIME));
+	sbuf_free(&msg);
+}
+
+void
+outputs_tick(struct outputs *o)
+{
+	outputs_report_drops(o, false);
 }

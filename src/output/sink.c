@@ -1,35 +1,84 @@
-/* sink.c - the alert sinks: stdout, file, syslog, program (see sink.h). */
+/* sink.c - the simple alert sinks: stdout, file, syslog; and the write helper every
+ * fd-based sink shares (see sink.h).  The program sink is in sink_program.c, the HTTP sink in
+ * sink_http.c. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "output/sink.h"
 
-/* Write LINE plus a newline in one writev so concurrent writers never interleave lines. */
-static int
-write_line(int fd, const char *line, size_t len)
+bool
+sink_stopped(const struct sink *s)
 {
+	struct pollfd p = { .fd = s->stop_fd, .events = POLLIN };
+
+	return s->stop_fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* Wait until FD takes more bytes or S is stopped.  0, -ECANCELED or -errno. */
+static int
+sink_wait_writable(struct sink *s, int fd)
+{
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLOUT },
+		{ .fd = s->stop_fd, .events = POLLIN },
+	};
+
+	for (;;) {
+		int n = poll(p, s->stop_fd >= 0 ? 2 : 1, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (p[1].revents & POLLIN)
+			return -ECANCELED;
+		/* POLLERR/POLLHUP: the next write reports the reason (EPIPE). */
+		return 0;
+	}
+}
+
+int
+sink_write_line(struct sink *s, int fd, const char *line, size_t len)
+{
+	/* One writev for line and newline, so that on a pipe a line up to PIPE_BUF bytes is
+	 * never interleaved with another writer's. */
 	struct iovec iov[2] = {
 		{ .iov_base = (void *)line, .iov_len = len },
 		{ .iov_base = "\n", .iov_len = 1 },
 	};
-	size_t want = len + 1;
-	ssize_t n;
+	struct iovec *v = iov;
+	int nv = 2, rc;
 
-	do
-		n = writev(fd, iov, 2);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == want ? 0 : -EIO;
+	while (nv > 0) {
+		ssize_t n = writev(fd, v, nv);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if ((rc = sink_wait_writable(s, fd)) < 0)
+				return rc;
+			continue;
+		}
+		if (n < 0)
+			return -errno;
+		/* A short write: skip what went out and write the rest. */
+		while (nv > 0 && (size_t)n >= v->iov_len) {
+			n -= (ssize_t)v->iov_len;
+			v++;
+			nv--;
+		}
+		if (nv > 0) {
+			v->iov_base = (char *)v->iov_base + n;
+			v->iov_len -= (size_t)n;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -42,7 +91,7 @@ stdout_open(struct sink *s, const struct output_config *cfg)
 static int
 stdout_write(struct sink *s, const char *line, size_t len, enum priority p)
 {
-	return write_line(s->fd, line, len);
+	return sink_write_line(s, s->fd, line, len);
 }
 
 static void
@@ -92,7 +141,7 @@ file_write(struct sink *s, const char *line, size_t len, enum priority p)
 
 	if (s->fd < 0 && (rc = file_open_fd(s)) < 0)
 		return rc;
-	rc = write_line(s->fd, line, len);
+	rc = sink_write_line(s, s->fd, line, len);
 	if (!s->keep_alive) {
 		close(s->fd);
 		s->fd = -1;
@@ -125,89 +174,6 @@ syslog_write(struct sink *s, const char *line, size_t len, enum priority p)
 	return 0;
 }
 
-/* Start the configured command with a pipe on its stdin.  The command is the operator's,
- * from the configuration; alerts only ever travel through the pipe. */
-static int
-program_spawn(struct sink *s)
-{
-	int fds[2];
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int err = errno;
-		close(fds[0]);
-		close(fds[1]);
-		return -err;
-	}
-	if (pid == 0) {
-		sigset_t none;
-		/* Ignored signals and the blocked mask survive exec: give the program the
-		 * defaults, not the SIGPIPE we ignore and the signals we take by signalfd. */
-		signal(SIGPIPE, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		dup2(fds[0], STDIN_FILENO);
-		execl("/bin/sh", "sh", "-c", s->path, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[0]);
-	/* Never wait for a slow program: a full pipe fails the write with EAGAIN, and the
-	 * alert is dropped (a line up to PIPE_BUF bytes is written whole or not at all). */
-	fcntl(fds[1], F_SETFL, O_NONBLOCK);
-	s->fd = fds[1];
-	s->pid = pid;
-	return 0;
-}
-
-static void
-program_reap(struct sink *s)
-{
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-	if (s->pid > 0)
-		waitpid(s->pid, NULL, 0);
-	s->pid = 0;
-}
-
-static int
-program_open(struct sink *s, const struct output_config *cfg)
-{
-	if (cfg->program == NULL || cfg->program[0] == '\0')
-		return -EINVAL;
-	s->path = strdup(cfg->program);
-	s->keep_alive = cfg->program_keep_alive;
-	/* A dead program must not kill us with SIGPIPE; writes then fail with EPIPE. */
-	signal(SIGPIPE, SIG_IGN);
-	return s->path ? 0 : -ENOMEM;
-}
-
-static int
-program_write(struct sink *s, const char *line, size_t len, enum priority p)
-{
-	int rc;
-
-	if (s->fd < 0 && (rc = program_spawn(s)) < 0)
-		return rc;
-	rc = write_line(s->fd, line, len);
-	/* One program per alert, as Falco does without keep_alive.  A full pipe only drops
-	 * this alert; any other failure (EPIPE: the program is gone) restarts the program. */
-	if ((rc < 0 && rc != -EAGAIN) || !s->keep_alive)
-		program_reap(s);
-	return rc;
-}
-
-static void
-program_close(struct sink *s)
-{
-	program_reap(s);
-	free(s->path);
-	s->path = NULL;
-}
-
 const struct sink_ops sink_stdout_ops = {
 	.name = "stdout", .open = stdout_open, .write = stdout_write, .close = sink_noop_close,
 };
@@ -218,6 +184,4 @@ const struct sink_ops sink_file_ops = {
 const struct sink_ops sink_syslog_ops = {
 	.name = "syslog", .open = syslog_open, .write = syslog_write, .close = sink_noop_close,
 };
-const struct sink_ops sink_program_ops = {
-	.name = "program", .open = program_open, .write = program_write, .close = program_close,
-};
+

@@ -326,7 +326,29 @@ struct paths {
 	enum { PR_EMPTY, PR_ANY, PR_SET } state;
 	struct pitem *v;
 	uint32_t n, cap;
+	enum filter_path_use use;   /* kept by every reset */
 };
+
+/* The event types each consumer watches paths for (enum filter_path_use). */
+static const enum event_type watched_audit[] = { EVT_open, EVT_openat, EVT_openat2, EVT_creat };
+static const enum event_type watched_fan[] = {
+	EVT_open, EVT_openat, EVT_openat2, EVT_creat, EVT_open_exec, EVT_access, EVT_modify,
+	EVT_close_write, EVT_close_nowrite, EVT_create, EVT_delete, EVT_attrib, EVT_rename,
+};
+
+/* True if T holds a type that USE watches paths for. */
+static bool
+needs_watch(const struct evtset *t, enum filter_path_use use)
+{
+	const enum event_type *w = use == FPUSE_AUDIT_OPEN ? watched_audit : watched_fan;
+	size_t n = use == FPUSE_AUDIT_OPEN ? sizeof(watched_audit) / sizeof(watched_audit[0]) :
+	           sizeof(watched_fan) / sizeof(watched_fan[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (evtset_has(t, w[i]))
+			return true;
+	return false;
+}
 
 static void
 paths_clear(struct paths *p, int state)
@@ -334,7 +356,7 @@ paths_clear(struct paths *p, int state)
 	for (uint32_t i = 0; i < p->n; i++)
 		free(p->v[i].path);
 	free(p->v);
-	*p = (struct paths){ .state = state };
+	*p = (struct paths){ .state = state, .use = p->use };
 }
 
 static void
@@ -414,7 +436,7 @@ paths_join(struct paths *p, struct paths *k, bool is_and)
 	} else if (is_and && k->state == PR_SET && (p->state == PR_ANY || k->n < p->n)) {
 		paths_clear(p, PR_ANY);     /* one bounded side suffices: keep the smaller */
 		*p = *k;
-		*k = (struct paths){ 0 };
+		*k = (struct paths){ .use = p->use };
 	} else if (!is_and && (p->state == PR_ANY || k->state == PR_ANY)) {
 		paths_clear(p, PR_ANY);
 	} else if (!is_and && k->state == PR_SET) {
@@ -431,7 +453,7 @@ static void
 analyze(const struct chk *c, struct evtset *t, struct evtset *f, struct paths *p)
 {
 	struct evtset kt, kf;
-	struct paths kp = { 0 };
+	struct paths kp = { .use = p ? p->use : FPUSE_AUDIT_OPEN };
 	bool is_and = c->kind == CHK_AND;
 
 	switch (c->kind) {
@@ -469,24 +491,18 @@ analyze(const struct chk *c, struct evtset *t, struct evtset *f, struct paths *p
 			paths_of_cmp(&c->cmp, p);
 		break;
 	}
-	if (p && p->state != PR_EMPTY) {
-		/* A branch that cannot match a file event needs no watch at all. */
-		bool file = false;
-		for (unsigned e = 1; e < EVT__COUNT && !file; e++)
-			file = evtset_has(t, (enum event_type)e) &&
-			       event_type_class((enum event_type)e) == EVC_FILE;
-		if (!file)
-			paths_clear(p, PR_EMPTY);
-	}
+	/* A branch that cannot match an event the consumer watches needs no path at all. */
+	if (p && p->state != PR_EMPTY && !needs_watch(t, p->use))
+		paths_clear(p, PR_EMPTY);
 }
 
 void
-filter_paths(const struct filter *f,
+filter_paths(const struct filter *f, enum filter_path_use use,
              void (*fn)(const char *path, enum filter_path_kind kind, void *arg),
              void *arg, bool *unbounded)
 {
 	struct evtset t, fl;
-	struct paths p = { 0 };
+	struct paths p = { .use = use };
 	struct hmap *seen = NULL;
 
 	analyze(f->prog.root, &t, &fl, &p);

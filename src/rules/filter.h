@@ -118,7 +118,15 @@ struct filter_paths {
 	bool unbounded;         /* some rule matches files without bounding the path */
 };
 
-void filter_paths(const struct filter *f,
+/* Whose paths filter_paths() reports.  Only a branch that can match one of the consumer's
+ * event types needs a path: audit reports every other syscall (unlink, memfd_create, ...)
+ * through its unfiltered rule, and fanotify has no event for them. */
+enum filter_path_use {
+	FPUSE_AUDIT_OPEN,   /* audit's per-path rules: open, openat, openat2, creat */
+	FPUSE_FANOTIFY,     /* fanotify's marks: the open family and fanotify's own events */
+};
+
+void filter_paths(const struct filter *f, enum filter_path_use use,
                   void (*fn)(const char *path, enum filter_path_kind kind, void *arg),
                   void *arg, bool *unbounded);
 

@@ -75,15 +75,16 @@ void  ruleset_list_text(const struct ruleset *rs, FILE *fp);
 json_t *ruleset_list_json(const struct ruleset *rs);
 
 /* What the ruleset needs from the kernel: every syscall some rule can match (event types of
- * syscall class), and the file paths (see filter_paths()). */
+ * syscall class), and the file paths USE needs (see filter_paths()). */
 void ruleset_evttypes(const struct ruleset *rs, struct evtset *out, bool *any);
-void ruleset_paths(const struct ruleset *rs,
+void ruleset_paths(const struct ruleset *rs, enum filter_path_use use,
                    void (*fn)(const char *path, enum filter_path_kind kind, void *arg),
                    void *arg, bool *unbounded);
 
 /* Collect RS's paths (ruleset_paths()) into OUT, as copies, for the sources' configuration;
  * release with ruleset_paths_free() (NULL-safe, leaves OUT empty). */
-void ruleset_paths_collect(const struct ruleset *rs, struct filter_paths *out);
+void ruleset_paths_collect(const struct ruleset *rs, enum filter_path_use use,
+                           struct filter_paths *out);
 void ruleset_paths_free(struct filter_paths *p);
 
 #endif

@@ -138,14 +138,14 @@ ruleset_evttypes(const struct ruleset *rs, struct evtset *out, bool *any)
 }
 
 void
-ruleset_paths(const struct ruleset *rs,
+ruleset_paths(const struct ruleset *rs, enum filter_path_use use,
               void (*fn)(const char *path, enum filter_path_kind kind, void *arg),
               void *arg, bool *unbounded)
 {
 	*unbounded = false;
 	for (size_t i = 0; i < rs->n; i++) {
 		bool u = false;
-		filter_paths(rs->rules[i].pub.filter, fn, arg, &u);
+		filter_paths(rs->rules[i].pub.filter, use, fn, arg, &u);
 		*unbounded = *unbounded || u;
 	}
 }
@@ -164,10 +164,11 @@ collect_one(const char *path, enum filter_path_kind kind, void *arg)
 }
 
 void
-ruleset_paths_collect(const struct ruleset *rs, struct filter_paths *out)
+ruleset_paths_collect(const struct ruleset *rs, enum filter_path_use use,
+                      struct filter_paths *out)
 {
 	*out = (struct filter_paths){ 0 };
-	ruleset_paths(rs, collect_one, out, &out->unbounded);
+	ruleset_paths(rs, use, collect_one, out, &out->unbounded);
 }
 
 void

@@ -98,7 +98,7 @@ exercise(const struct filter *f, struct event *const *evs)
 	filter_evttypes(f, &types, &any);
 	CHECK(!evtset_has(&types, EVT_NONE));
 	filter_fields(f, count_field, &nfields);
-	filter_paths(f, count_path, &npaths, &unbounded);
+	filter_paths(f, FPUSE_FANOTIFY, count_path, &npaths, &unbounded);
 	CHECK(!(unbounded && npaths));
 	for (int k = 0; k < NEVENTS; k++) {
 		bool r = filter_eval(f, evs[k], &scratch);

@@ -88,5 +88,13 @@ check falco-style-audit-rules -r $FS -r $FSL --print-audit-rules
 check falco-style-alerts      -r $FS -r $FSL --replay $RAW
 check falco-style-alerts-json -r $FS -r $FSL --replay $RAW -o json_output=true -o priority=warning
 
+# The default ruleset (rules/shikra_rules.yaml): it validates, lists, and fires on the
+# recorded log (auditctl's configuration changes, the recorder's ptrace and memfd exec...).
+# Its audit rules are not compared: they depend on which directories the host has.
+DR=rules/shikra_rules.yaml
+check default-validate -V $DR
+check default-list     -r $DR -L
+check default-alerts   -r $DR --replay $RAW -o json_output=true
+
 echo "rules: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

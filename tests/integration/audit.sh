@@ -9,11 +9,13 @@ RULES=$TOP_SRCDIR/tests/integration/rules.yaml
 AUDIT_BEFORE=$(audit_snapshot)
 AUDITD_DIR=
 cleanup() {
+	rc=$?
 	[ -n "$AUDITD_DIR" ] && { pkill -TERM -f "auditd -n -c $AUDITD_DIR" 2>/dev/null; sleep 0.5; }
 	auditctl -D -k shikra >/dev/null 2>&1
 	[ -n "$AUDITD_DIR" ] && rm -rf "$AUDITD_DIR"
 	rm -rf "$ITEST_DIR"
-	finish
+	finish || rc=1
+	exit $rc
 }
 trap cleanup EXIT
 mkdir -p "$ITEST_DIR"

@@ -8,7 +8,8 @@ AUDIT_BEFORE=$(audit_snapshot)
 rm -rf "$ITEST_DIR"
 mkdir -p "$ITEST_DIR"
 echo "top secret" > "$ITEST_DIR/secret.txt"
-trap 'umount "$ITEST_DIR/mnt" 2>/dev/null; rm -rf "$ITEST_DIR"; finish' EXIT
+# The script's status is its own exit code, or a failure when finish finds one.
+trap 'rc=$?; umount "$ITEST_DIR/mnt" 2>/dev/null; rm -rf "$ITEST_DIR"; finish || rc=1; exit $rc' EXIT
 
 start_daemon "$TOP_SRCDIR/tests/integration/rules.yaml" || exit 1
 

@@ -239,8 +239,57 @@ test_shipped_config_matches_defaults(void **state)
 	assert_int_equal(c.audit_backlog_limit, def.audit_backlog_limit);
 	assert_int_equal(c.nrules_files, 2);
 	assert_string_equal(c.rules_files[0], "/etc/shikra/shikra_rules.yaml");
+	assert_int_equal(c.http_enabled, def.http_enabled);
+	assert_string_equal(c.http_url, def.http_url);
+	assert_int_equal(c.http_timeout_ms, def.http_timeout_ms);
+	assert_int_equal(c.http_keep_alive, def.http_keep_alive);
+	assert_int_equal(c.outputs_queue_capacity, def.outputs_queue_capacity);
 	config_free(&def);
 	config_free(&c);
+}
+
+/* The HTTP output and the queue: defaults, -o overrides, the file, and bounds. */
+static void
+test_http_and_queue_keys(void **state)
+{
+	struct config c;
+	struct diags d = DIAGS_INIT;
+	char *f = write_tmp(
+	    "http_output:\n  enabled: true\n  url: https://siem.example/alerts\n"
+	    "  insecure: true\n  ca_cert: /etc/ca.pem\n  timeout_ms: 250\n"
+	    "outputs_queue:\n  capacity: 50\n");
+
+	config_defaults(&c);
+	assert_false(c.http_enabled);
+	assert_string_equal(c.http_url, "");
+	assert_int_equal(c.http_timeout_ms, 5000);
+	assert_true(c.http_keep_alive);
+	assert_int_equal(c.outputs_queue_capacity, 10000);
+	assert_int_equal(config_load(&c, f, &d), 0);
+	assert_true(c.http_enabled && c.http_insecure);
+	assert_string_equal(c.http_url, "https://siem.example/alerts");
+	assert_string_equal(c.http_ca_cert, "/etc/ca.pem");
+	assert_int_equal(c.http_timeout_ms, 250);
+	assert_int_equal(c.outputs_queue_capacity, 50);
+	assert_int_equal(config_override(&c, "http_output.keep_alive=false", &d), 0);
+	assert_int_equal(config_override(&c, "http_output.user_agent=a/1", &d), 0);
+	assert_int_equal(config_override(&c, "outputs_queue.capacity=7", &d), 0);
+	assert_false(c.http_keep_alive);
+	assert_string_equal(c.http_user_agent, "a/1");
+	assert_int_equal(c.outputs_queue_capacity, 7);
+	assert_int_equal(d.n, 0);
+	/* A queue must hold something and is bounded; so is the timeout. */
+	assert_int_equal(config_override(&c, "outputs_queue.capacity=0", &d), -EINVAL);
+	assert_int_equal(config_override(&c, "outputs_queue.capacity=-1", &d), -EINVAL);
+	assert_int_equal(config_override(&c, "outputs_queue.capacity=10000001", &d), -EINVAL);
+	assert_int_equal(config_override(&c, "http_output.timeout_ms=5s", &d), -EINVAL);
+	assert_int_equal(config_override(&c, "http_output.timeout_ms=99", &d), -EINVAL);
+	assert_int_equal(d.n, 5);
+	assert_int_equal(c.outputs_queue_capacity, 7);
+	diags_free(&d);
+	config_free(&c);
+	unlink(f);
+	free(f);
 }
 
 int
@@ -255,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_yaml_syntax_errors_and_odd_documents),
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_shipped_config_matches_defaults),
+		cmocka_unit_test(test_http_and_queue_keys),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

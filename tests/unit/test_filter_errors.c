@@ -156,18 +156,25 @@ collect_path(const char *path, enum filter_path_kind kind, void *arg)
 	sbuf_printf(arg, "%c:%s;", kinds[kind], path);
 }
 
+/* The paths COND needs for USE are WANT (kind:path; ...), unbounded or not. */
 static void
-check_paths(const char *cond, const char *want, bool want_unbounded)
+check_use(const char *cond, enum filter_path_use use, const char *want, bool want_unbounded)
 {
 	struct filter *f = compile_ok(test_env, cond);
 	struct sbuf b = SBUF_INIT;
 	bool unbounded = !want_unbounded;
 
-	filter_paths(f, collect_path, &b, &unbounded);
+	filter_paths(f, use, collect_path, &b, &unbounded);
 	if (strcmp(sbuf_str(&b), want) != 0 || unbounded != want_unbounded)
 		fail_msg("%s: got \"%s\"%s", cond, sbuf_str(&b), unbounded ? " unbounded" : "");
 	sbuf_free(&b);
 	filter_free(f);
+}
+
+static void
+check_paths(const char *cond, const char *want, bool want_unbounded)
+{
+	check_use(cond, FPUSE_FANOTIFY, want, want_unbounded);
 }
 
 void
@@ -185,8 +192,12 @@ test_paths(void **state)
 	check_paths("evt.type = openat", "", true);
 	check_paths("evt.type = openat and not fd.name = /etc/shadow", "", true);
 	check_paths("(evt.type = openat and fd.name = /a) or evt.type = execve", "E:/a;", false);
+	/* unlink and memfd_create are audited unfiltered and fanotify has no such event: a branch
+	 * that can match only them needs no path. */
 	check_paths("(evt.type = openat and fd.name = /a) or (evt.type = unlink and "
-	            "proc.name = rm)", "", true);
+	            "proc.name = rm)", "E:/a;", false);
+	check_paths("evt.type = memfd_create", "", false);
+	check_paths("(evt.type = openat and fd.name = /a) or evt.type = delete", "", true);
 	check_paths("fd.name = relative/path", "", true);
 	check_paths("fd.name contains shadow", "", true);
 	check_paths("fd.name = /a or fd.name = /a or fd.directory = /a", "E:/a;D:/a;", false);
@@ -194,6 +205,14 @@ test_paths(void **state)
 	check_paths("tolower(fd.name) = /a", "", true);
 	check_paths("fd.name in ()", "", false);
 	check_paths("fd.sip = 10.0.0.1", "", true);
+	check_use("evt.type = create and fd.directory = /dev", FPUSE_FANOTIFY, "D:/dev;", false);
+	check_use("evt.type = create and fd.directory = /dev", FPUSE_AUDIT_OPEN, "", false);
+	check_use("evt.type = openat and fd.name = /a or evt.type = modify and fd.name = /b",
+	          FPUSE_AUDIT_OPEN, "E:/a;", false);
+	check_use("evt.type = openat and fd.name = /a or evt.type = modify", FPUSE_AUDIT_OPEN,
+	          "E:/a;", false);
+	check_use("evt.type = openat and fd.name = /a or evt.type = modify", FPUSE_FANOTIFY,
+	          "", true);
 }
 
 /* ---- errors ---- */

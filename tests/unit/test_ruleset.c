@@ -396,7 +396,7 @@ test_audit_rules_from_ruleset(void **state)
 	assert_int_equal(load(files, 1, PRIO_DEBUG, RULE_MATCHING_ALL, &rs, &d), 0);
 	ruleset_evttypes(rs, &types, &any);
 	assert_true(any);
-	ruleset_paths_collect(rs, &ps);
+	ruleset_paths_collect(rs, FPUSE_AUDIT_OPEN, &ps);
 	assert_int_equal(auditrules_build(&types, any, &ps, MACH_86_64, MACH_X86, &ar), 0);
 	ruleset_paths_free(&ps);
 	ruleset_paths_free(&ps);
