@@ -29,10 +29,27 @@ rules.yaml)
 	: "${BENCH_RULE_OPEN=Itest read}"
 	: "${BENCH_RULE_CONNECT=Itest connect}"
 	;;
+shikra_rules.yaml)
+	# The default ruleset.  Every exec of the tiny program, run under the name shred, is
+	# "Remove Bulk Data from Disk"; every read of a file in /etc/pam.d (a directory whose
+	# files are all sensitive; audit watches it with -F dir=) by the storm program is "Read
+	# sensitive file untrusted"; loopback connects by an ordinary program raise nothing (the
+	# monitor still receives and evaluates every connect).  The four files are created before
+	# the storms (four "Write below etc" alerts, outside the storms) and removed afterwards.
+	: "${BENCH_EXEC_NAME:=shred}"
+	: "${BENCH_OPEN_DIR:=/etc/pam.d}"
+	: "${BENCH_OPEN_NAMES:=shikra-bench-0 shikra-bench-1 shikra-bench-2 shikra-bench-3}"
+	: "${BENCH_CONNECT_PORT:=45123}"
+	: "${BENCH_EXPECT_EXEC:=1/1}"
+	: "${BENCH_EXPECT_OPEN:=1/1}"
+	: "${BENCH_EXPECT_CONNECT:=0/1}"
+	: "${BENCH_RULE_EXEC=Remove Bulk Data from Disk}"
+	: "${BENCH_RULE_OPEN=Read sensitive file untrusted}"
+	: "${BENCH_RULE_CONNECT=}"
+	;;
 *)
-	# The default ruleset (rules/shikra_rules.yaml) or anything else: a guess at what it
-	# watches (/etc is where Falco's file rules look).  Say what fires by setting the
-	# BENCH_EXPECT_* variables; until then received alerts are reported without a target.
+	# Any other ruleset: say what it watches and what fires through the BENCH_* variables;
+	# until then received alerts are reported without a target.
 	: "${BENCH_EXEC_NAME:=bench_true}"
 	: "${BENCH_OPEN_DIR:=/etc/shikra-bench}"
 	: "${BENCH_OPEN_NAMES:=bench-0.conf bench-1.conf bench-2.conf bench-3.conf}"
