@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "state/cgroup.h"
+#include "state/ctrapi.h"
 #include "state/ctrtab_int.h"
 
 #define NS_PER_S UINT64_C(1000000000)
@@ -69,6 +70,7 @@ struct ctrtab {
 	struct ctr_entry *head, *tail;
 	ctrtab_watch_fn *watch;
 	void *watch_arg;
+	struct ctrapi *api;             /* NULL when no socket is configured */
 	char *cgbuf;                    /* CGROUP_FILE_MAX + 1 bytes */
 	struct ctrtab_stats st;
 };
@@ -249,13 +251,22 @@ count(struct ctrtab *ct, unsigned bit, int rc)
 		ct->st.provider_misses[i]++;
 }
 
-/* The Docker-compatible API: asked when the local files left the name unknown.  The API
- * provider (state/ctrapi.h) is wired in here and in ctrtab_fd()/ctrtab_dispatch(). */
+/* The Docker-compatible API (state/ctrapi.h), asked on its worker thread when the local files
+ * left the name unknown, or for a Podman container's labels (Podman keeps them in its own
+ * database); until it has answered once. */
 static void
 api_ask(struct ctrtab *ct, const struct container *c)
 {
-	(void)ct;
-	(void)c;
+	int rc;
+
+	if (ct->api == NULL || (c->meta & CTR_META_API) ||
+	    (c->name != NULL && !(c->runtime == CTR_PODMAN && c->labels == NULL)))
+		return;
+	rc = ctrapi_request(ct->api, c->full_id);
+	if (rc == 0)
+		ct->st.api_requests++;
+	else if (rc == -EAGAIN)
+		ct->st.api_dropped++;
 }
 
 static bool
@@ -285,6 +296,7 @@ refresh(struct ctrtab *ct, struct ctr_entry *e, int64_t pid, uint64_t now)
 		count(ct, CTR_META_LAYERS, ctr_layers_read(ct->proc_root, pid, ct->podman_root, s));
 	ctr_merge(c, s);
 	container_unref(s);
+	api_ask(ct, c);
 	if (complete(c)) {
 		e->next_try = now + ct->cfg.meta_ttl_ns;
 		e->backoff = FIRST_BACKOFF;
@@ -292,8 +304,6 @@ refresh(struct ctrtab *ct, struct ctr_entry *e, int64_t pid, uint64_t now)
 	}
 	e->next_try = now + e->backoff;
 	e->backoff = e->backoff * 2 < ct->cfg.miss_ttl_ns ? e->backoff * 2 : ct->cfg.miss_ttl_ns;
-	if (c->name == NULL)
-		api_ask(ct, c);
 }
 
 /* Tell the watcher about E's container when it is new, or when its layers became known. */
@@ -432,6 +442,10 @@ ctrtab_new(const struct ctrtab_config *cfg, struct ctrtab **out)
 	ct->cgbuf = malloc(CGROUP_FILE_MAX + 1);
 	if (ct->buckets == NULL || ct->cgbuf == NULL)
 		goto fail;
+	/* No API is no error: the local files still answer. */
+	if (ct->api_sockets[0] != NULL &&
+	    ctrapi_new((const char *const *)ct->api_sockets, 0, &ct->api) < 0)
+		ct->api = NULL;
 	*out = ct;
 	return 0;
 fail:
@@ -444,6 +458,7 @@ ctrtab_free(struct ctrtab *ct)
 {
 	if (ct == NULL)
 		return;
+	ctrapi_free(ct->api);           /* first: stops the worker */
 	while (ct->head)
 		drop(ct, ct->head, false);
 	ctr_jcache_clear(&ct->src.podman_ctrs);
@@ -468,15 +483,27 @@ ctrtab_set_watch(struct ctrtab *ct, ctrtab_watch_fn *fn, void *arg)
 int
 ctrtab_fd(const struct ctrtab *ct)
 {
-	(void)ct;
-	return -1;
+	return ct->api ? ctrapi_fd(ct->api) : -1;
 }
 
 void
 ctrtab_dispatch(struct ctrtab *ct, uint64_t now_ns)
 {
-	(void)ct;
+	struct ctrapi_answer ans;
+
 	(void)now_ns;
+	while (ct->api && ctrapi_take(ct->api, &ans) == 1) {
+		struct ctr_entry *e = find(ct, ans.full_id);
+		int rc = ans.err ? ans.err : ans.json ? 0 : -EIO;
+
+		/* A container dropped meanwhile has nobody to tell. */
+		if (rc == 0 && e)
+			rc = ctrapi_apply(e->c, ans.json, ans.len);
+		if (rc < 0)
+			ct->st.api_errors++;
+		count(ct, CTR_META_API, rc == 0 && e ? 1 : 0);
+		ctrapi_answer_free(&ans);
+	}
 }
 
 /* Whether E's last pid still runs in E's container. */
