@@ -168,30 +168,45 @@ live_ctr_ready(int fd, uint32_t events, void *arg)
 	return LOOP_DONE;
 }
 
+/* A NULL-terminated copy of the N pointers of V (config lists carry a count instead). */
+static const char **
+live_list(char **v, size_t n)
+{
+	const char **out = calloc(n + 1, sizeof(*out));
+
+	if (out == NULL)
+		fatalx("out of memory");
+	for (size_t i = 0; i < n; i++)
+		out[i] = v[i];
+	return out;
+}
+
 /* The container table from the configuration, or none when containers are disabled or the
- * table cannot be made (events are then not attributed to containers). */
+ * table cannot be made (events are then not attributed to containers).  An emptied list is
+ * an empty list, not the built-in one. */
 static void
 live_containers(struct live *l)
 {
-	struct ctrtab_config cc = {
-		.runc_roots = (const char *const *)l->cfg.containers_runc_roots,
-		.docker_root = l->cfg.containers_docker_root,
-		.podman_root = l->cfg.containers_podman_root,
-		.api_sockets = (const char *const *)l->cfg.containers_api_sockets,
-		.meta_ttl_ns = (uint64_t)l->cfg.containers_meta_ttl * LIVE_NS_PER_S,
-		.miss_ttl_ns = (uint64_t)l->cfg.containers_miss_ttl * LIVE_NS_PER_S,
-	};
-	static const char *const none[] = { NULL };
+	const char **roots, **sockets;
+	struct ctrtab_config cc;
 	int rc;
 
 	if (!l->cfg.containers_enabled)
 		return;
-	/* A list the configuration emptied is an empty list, not the built-in one. */
-	if (l->cfg.ncontainers_runc_roots == 0)
-		cc.runc_roots = none;
-	if (l->cfg.ncontainers_api_sockets == 0)
-		cc.api_sockets = none;
-	if ((rc = ctrtab_new(&cc, &l->ct)) < 0) {
+	roots = live_list(l->cfg.containers_runc_roots, l->cfg.ncontainers_runc_roots);
+	sockets = live_list(l->cfg.containers_api_sockets, l->cfg.ncontainers_api_sockets);
+	cc = (struct ctrtab_config){
+		.runc_roots = roots,
+		.docker_root = l->cfg.containers_docker_root,
+		.podman_root = l->cfg.containers_podman_root,
+		.api_sockets = sockets,
+		.meta_ttl_ns = (uint64_t)l->cfg.containers_meta_ttl * LIVE_NS_PER_S,
+		.miss_ttl_ns = (uint64_t)l->cfg.containers_miss_ttl * LIVE_NS_PER_S,
+	};
+	rc = ctrtab_new(&cc, &l->ct);           /* copies what it keeps */
+	free(roots);
+	free(sockets);
+	if (rc < 0) {
 		log_warnx("containers: %s; events are not attributed to containers", strerror(-rc));
 		return;
 	}
