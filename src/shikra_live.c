@@ -22,11 +22,13 @@
 #include "fan/source.h"
 #include "output/output.h"
 #include "shikra.h"
+#include "state/ctrtab.h"
 #include "state/proctab.h"
 
 #define LIVE_BUDGET 256            /* messages per source per turn of the loop */
 #define LIVE_TICK_MS 1000
 #define LIVE_STATE_DIR "/run/shikra"
+#define LIVE_NS_PER_S UINT64_C(1000000000)
 
 struct live {
 	const struct cli *cli;
@@ -36,6 +38,7 @@ struct live {
 	struct ruleset *rs;
 	struct outputs *out;
 	struct proctab *pt;
+	struct ctrtab *ct;          /* NULL when containers are disabled */
 	struct audit_source *audit;
 	struct fan_source *fan;
 	struct arena scratch;
@@ -137,10 +140,80 @@ live_tick(void *arg)
 		audit_source_tick(l->audit, now);
 	proctab_expire(l->pt, now);
 	outputs_tick(l->out);
+	if (l->ct)
+		ctrtab_expire(l->ct, now);
 	if (l->cli->dump_events)
 		fflush(stdout);
 	if (l->capture)
 		fflush(l->capture);
+}
+
+/* The container table calls this when it first sees a container, again when the
+ * container's rootfs layers become known, and when it drops one (GONE).  The hook point for
+ * per-container work (fanotify marks on a container's layers). */
+static void
+live_container_watch(void *arg, struct container *c, bool gone)
+{
+	(void)arg;
+	log_debug("container %s %s (%s%s%s%s)", c->id, gone ? "gone" : "seen",
+	    container_runtime_name(c->runtime), c->name ? " " : "", c->name ? c->name : "",
+	    (c->meta & CTR_META_LAYERS) ? ", layers known" : "");
+}
+
+static int
+live_ctr_ready(int fd, uint32_t events, void *arg)
+{
+	struct live *l = arg;
+
+	ctrtab_dispatch(l->ct, wall_ns());
+	return LOOP_DONE;
+}
+
+/* A NULL-terminated copy of the N pointers of V (config lists carry a count instead). */
+static const char **
+live_list(char **v, size_t n)
+{
+	const char **out = calloc(n + 1, sizeof(*out));
+
+	if (out == NULL)
+		fatalx("out of memory");
+	for (size_t i = 0; i < n; i++)
+		out[i] = v[i];
+	return out;
+}
+
+/* The container table from the configuration, or none when containers are disabled or the
+ * table cannot be made (events are then not attributed to containers).  An emptied list is
+ * an empty list, not the built-in one. */
+static void
+live_containers(struct live *l)
+{
+	const char **roots, **sockets;
+	struct ctrtab_config cc;
+	int rc;
+
+	if (!l->cfg.containers_enabled)
+		return;
+	roots = live_list(l->cfg.containers_runc_roots, l->cfg.ncontainers_runc_roots);
+	sockets = live_list(l->cfg.containers_api_sockets, l->cfg.ncontainers_api_sockets);
+	cc = (struct ctrtab_config){
+		.runc_roots = roots,
+		.docker_root = l->cfg.containers_docker_root,
+		.podman_root = l->cfg.containers_podman_root,
+		.api_sockets = sockets,
+		.meta_ttl_ns = (uint64_t)l->cfg.containers_meta_ttl * LIVE_NS_PER_S,
+		.miss_ttl_ns = (uint64_t)l->cfg.containers_miss_ttl * LIVE_NS_PER_S,
+	};
+	rc = ctrtab_new(&cc, &l->ct);           /* copies what it keeps */
+	free(roots);
+	free(sockets);
+	if (rc < 0) {
+		log_warnx("containers: %s; events are not attributed to containers", strerror(-rc));
+		return;
+	}
+	ctrtab_set_watch(l->ct, live_container_watch, l);
+	if (ctrtab_fd(l->ct) >= 0)
+		loop_add_fd(l->loop, ctrtab_fd(l->ct), live_ctr_ready, l);
 }
 
 /* Whether the audit source reports the open syscalls: it installed rules for TYPES (unicast),
@@ -305,6 +378,7 @@ live_close(struct live *l)
 	fan_source_close(l->fan);
 	loop_free(l->loop);
 	proctab_free(l->pt);
+	ctrtab_free(l->ct);         /* after the process table, which borrows it */
 	outputs_free(l->out);
 	ruleset_free(l->rs);
 	arena_free(&l->scratch);
@@ -328,10 +402,12 @@ run_live(const struct cli *cli, struct config *cfg, struct pathlist *pl)
 		fatalx("cannot open the outputs: %s", strerror(-rc));
 	if (cli->capture && (l.capture = fopen(cli->capture, "we")) == NULL)
 		fatal("cannot create %s", cli->capture);
-	if ((rc = proctab_new(NULL, &l.pt)) < 0 || (rc = proctab_seed(l.pt)) < 0)
-		log_warnx("process table: %s", strerror(-rc));
 	if ((rc = loop_new(signals, live_signal, &l, &l.loop)) < 0)
 		fatalx("cannot create the event loop: %s", strerror(-rc));
+	live_containers(&l);
+	if ((rc = proctab_new(&(struct proctab_config){ .containers = l.ct }, &l.pt)) < 0 ||
+	    (rc = proctab_seed(l.pt)) < 0)
+		log_warnx("process table: %s", strerror(-rc));
 	if (live_sources(&l, false) < 0)
 		fatalx("no event source could be opened (run as root?)");
 	loop_add_timer(l.loop, LIVE_TICK_MS, live_tick, &l);

@@ -94,6 +94,20 @@ static const struct ckey keys[] = {
 	KI("audit.backlog_limit", audit_backlog_limit, "8192", 64, 1 << 24),
 	K("fanotify.enabled", CK_BOOL, fanotify_enabled, "true"),
 	K("containers.enabled", CK_BOOL, containers_enabled, "true"),
+	KL("containers.runc_roots", containers_runc_roots,
+	    "/run/runc,/run/docker/runtime-runc/moby,/run/containerd/runc/k8s.io,"
+	    "/run/containerd/runc/default"),
+	K("containers.docker_root", CK_STRING, containers_docker_root, "/var/lib/docker"),
+	K("containers.podman_root", CK_STRING, containers_podman_root,
+	    "/var/lib/containers/storage"),
+	KL("containers.api_sockets", containers_api_sockets,
+	    "/var/run/docker.sock,/run/podman/podman.sock"),
+	{ .path = "containers.meta_ttl", .kind = CK_INT,
+	  .off = offsetof(struct config, containers_meta_ttl), .def = "300",
+	  .min = 1, .max = 86400 },
+	{ .path = "containers.miss_ttl", .kind = CK_INT,
+	  .off = offsetof(struct config, containers_miss_ttl), .def = "30",
+	  .min = 1, .max = 86400 },
 };
 
 #define CONFIG_MAX_LIST 1024

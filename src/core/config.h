@@ -47,6 +47,14 @@ struct config {
 	int64_t  audit_backlog_limit;
 	bool     fanotify_enabled;
 	bool     containers_enabled;
+	char   **containers_runc_roots;    /* runc state directories, searched in order */
+	size_t   ncontainers_runc_roots;
+	char    *containers_docker_root;   /* "" = do not read Docker's files */
+	char    *containers_podman_root;   /* "" = do not read containers/storage */
+	char   **containers_api_sockets;   /* Docker-compatible API sockets; none = no API */
+	size_t   ncontainers_api_sockets;
+	int64_t  containers_meta_ttl;      /* seconds before metadata is asked for again */
+	int64_t  containers_miss_ttl;      /* seconds at most between retries of a miss */
 };
 
 /* Fill CFG with the built-in defaults.  Release with config_free(). */

@@ -188,6 +188,8 @@ proc_json(struct wr *w, const struct proc *p)
 		put_u64_set(w, obj, u64s[i].key,
 		            *(const uint64_t *)((const char *)p + u64s[i].off));
 	put_caps(w, obj, p);
+	if (p->in_container >= 0)
+		put(w, obj, "container", event_json_container(p));
 	return obj;
 }
 

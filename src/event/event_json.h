@@ -15,7 +15,8 @@
  *    "arch":"x86_64",            or "0xc000003e" for an AUDIT_ARCH_* value without a name
  *    "syscall":59, "success":true, "res":0, "pid":1234, "tid":1234, "key":"shikra",
  *    "proc":{"pid","ppid","uid","euid","suid","fsuid","gid","egid","sgid","fsgid","auid","ses",
- *            "comm","exe","cwd","tty","has_tty","argv":[...],"start_ns","exe_ino","exe_dev"},
+ *            "comm","exe","cwd","tty","has_tty","argv":[...],"start_ns","exe_ino","exe_dev",
+ *            "container":{"type":"podman","full_id",...} (see event_json_ctr.c)},
  *    "file":{"path","raw","inode","dev","mode":"0100644","ouid","ogid"},  "file2":{...},
  *    "net":{"domain":"AF_INET","type":"SOCK_STREAM","protocol":6,"fd":3,
  *           "local":{"family":"AF_INET","ip":"127.0.0.1","port":80},

@@ -57,4 +57,11 @@ struct event_json_cap {
 const struct event_json_cap *event_json_proc_caps(size_t *n);
 #define EVENT_JSON_CAP_HEX 16   /* digits written; a reader takes 1 to 16 */
 
+/* The "container" member of P's object (event_json_ctr.c has the shape): a new reference, or
+ * NULL when jansson runs out of memory.  Only for a placed process (in_container >= 0). */
+json_t *event_json_container(const struct proc *p);
+/* Read the "container" member OBJ into P (private): in_container and a new container.
+ * 0, or -EINVAL with a reason naming the key in WHY (WHY_LEN bytes). */
+int event_json_container_read(const json_t *obj, struct proc *p, char *why, size_t why_len);
+
 #endif

@@ -376,6 +376,10 @@ read_proc(struct rd *r, struct event *ev)
 			return rc;
 	if ((rc = read_caps(r, p)) != 0 || (rc = read_proc_strings(r, p)) != 0)
 		return rc;
+	if (json_object_get(r->obj, "container") != NULL &&
+	    (rc = event_json_container_read(json_object_get(r->obj, "container"), p, r->why,
+	                                    r->why_len)) != 0)
+		return rc;
 	leave(r, &fr);
 	return 0;
 }

@@ -67,23 +67,19 @@ size_t fields_caps_format(uint64_t caps, char *buf, size_t size);
 const char *fields_cmdline(const struct proc *p, struct arena *scratch, size_t *len);
 
 /* What is known of the container an event's process runs in.  Absent data is NULL, -1 or
- * 0.  Today the event model carries no container, so every event with a process describes a
- * host process (id and name "host", Falco's convention) and everything else is unknown; the
- * container table fills the rest in fields_container_get() without touching an extractor. */
-struct fields_mount {
-	const char *source, *dest, *mode, *propagation;
-	int rw;                     /* 1 read-write, 0 read-only, -1 unknown */
-};
-
+ * 0.  A host process (struct proc.in_container 0) and a process nobody could place (-1:
+ * no container table, or gone before it was read and no parent known) both describe the
+ * host, as Falco does without container metadata: id, full_id, name and type "host",
+ * everything else unknown.  A container's fields point into its struct container. */
 struct fields_container {
 	const char *id, *full_id, *name, *type;
 	const char *image, *image_id, *image_repo, *image_tag, *image_digest;
 	const char *k8s_ns, *k8s_pod_name, *k8s_pod_uid;
 	int privileged;             /* 1, 0, or -1 unknown */
 	uint64_t start_ts;          /* ns since the epoch, 0 unknown */
-	const struct fields_mount *mounts;
+	const struct container_mount *mounts;   /* NULL: unknown; else NMOUNTS of them */
 	uint32_t nmounts;
-	const struct event_kv *labels, *pod_labels;
+	const struct container_kv *labels, *pod_labels;
 	uint32_t nlabels, npod_labels;
 };
 

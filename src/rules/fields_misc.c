@@ -202,6 +202,31 @@ field_x_group_name(const struct field_ref *ref, const struct event *ev,
 
 /* ---- containers ---- */
 
+static void
+container_fill(const struct container *c, struct fields_container *out)
+{
+	out->id = c->id;
+	out->full_id = c->full_id;
+	out->name = c->name;
+	out->type = container_runtime_name(c->runtime);
+	out->image = c->image;
+	out->image_id = c->image_id;
+	out->image_repo = c->image_repo;
+	out->image_tag = c->image_tag;
+	out->image_digest = c->image_digest;
+	out->k8s_ns = c->pod_ns;
+	out->k8s_pod_name = c->pod_name;
+	out->k8s_pod_uid = c->pod_uid;
+	out->privileged = c->privileged;
+	out->start_ts = c->start_ns;
+	out->mounts = c->mounts;
+	out->nmounts = c->nmounts;
+	out->labels = c->labels;
+	out->nlabels = c->nlabels;
+	out->pod_labels = c->pod_labels;
+	out->npod_labels = c->npod_labels;
+}
+
 bool
 fields_container_get(const struct event *ev, struct fields_container *out)
 {
@@ -209,9 +234,11 @@ fields_container_get(const struct event *ev, struct fields_container *out)
 	out->privileged = -1;
 	if (ev->proc == NULL)
 		return false;
-	/* No container data in the event model yet: every process is a host process. */
-	out->id = "host";
-	out->name = "host";
+	if (ev->proc->in_container == 1 && ev->proc->container != NULL) {
+		container_fill(ev->proc->container, out);
+		return true;
+	}
+	out->id = out->full_id = out->name = out->type = "host";
 	return true;
 }
 
@@ -268,7 +295,7 @@ field_x_container_start_ts(const struct field_ref *ref, const struct event *ev,
 }
 
 static void
-mount_format(const struct fields_mount *m, struct sbuf *b)
+mount_format(const struct container_mount *m, struct sbuf *b)
 {
 	sbuf_printf(b, "%s:%s:%s:%s:%s", m->source ? m->source : "", m->dest ? m->dest : "",
 	            m->mode ? m->mode : "", m->rw < 0 ? "" : m->rw ? "true" : "false",
@@ -297,7 +324,7 @@ field_x_container_mounts(const struct field_ref *ref, const struct event *ev,
 
 /* The mount REF selects: by index, or the first whose BY_DEST (else source) matches the key
  * as a glob.  NULL if none. */
-static const struct fields_mount *
+static const struct container_mount *
 mount_select(const struct fields_container *c, const struct field_ref *ref, bool by_dest)
 {
 	if (!ref->key)
@@ -316,7 +343,7 @@ field_x_container_mount(const struct field_ref *ref, const struct event *ev,
                         struct arena *scratch, struct fvalue *out, uint32_t max)
 {
 	struct fields_container c;
-	const struct fields_mount *m;
+	const struct container_mount *m;
 	struct sbuf b = SBUF_INIT;
 	uint32_t n;
 
@@ -336,7 +363,7 @@ field_x_container_mount_source(const struct field_ref *ref, const struct event *
                                struct arena *scratch, struct fvalue *out, uint32_t max)
 {
 	struct fields_container c;
-	const struct fields_mount *m;
+	const struct container_mount *m;
 
 	if (!fields_container_get(ev, &c) || c.mounts == NULL)
 		return 0;
@@ -349,7 +376,7 @@ field_x_container_mount_dest(const struct field_ref *ref, const struct event *ev
                              struct arena *scratch, struct fvalue *out, uint32_t max)
 {
 	struct fields_container c;
-	const struct fields_mount *m;
+	const struct container_mount *m;
 
 	if (!fields_container_get(ev, &c) || c.mounts == NULL)
 		return 0;
@@ -358,7 +385,7 @@ field_x_container_mount_dest(const struct field_ref *ref, const struct event *ev
 }
 
 static uint32_t
-put_label(const struct event_kv *kv, uint32_t n, const char *key, struct fvalue *out,
+put_label(const struct container_kv *kv, uint32_t n, const char *key, struct fvalue *out,
           uint32_t max)
 {
 	for (uint32_t i = 0; kv && key && i < n; i++)

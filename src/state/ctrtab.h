@@ -45,8 +45,9 @@ struct ctrtab_stats {
 };
 
 /* Called on the loop thread when a container is first seen (its layers known when the
- * CTR_META_LAYERS bit is set) and when it is dropped (GONE true).  The callee may take a
- * reference. */
+ * CTR_META_LAYERS bit is set), once more when its layers become known later (a container's
+ * first process is often seen before pivot_root), and when it is dropped (GONE true; not
+ * from ctrtab_free()).  The callee may take a reference. */
 typedef void ctrtab_watch_fn(void *arg, struct container *c, bool gone);
 
 int  ctrtab_new(const struct ctrtab_config *cfg, struct ctrtab **out);   /* 0 or -errno */

@@ -197,6 +197,7 @@ pt_snap_copy(const struct proc *s, int64_t pid)
 	p->exe = proc_strdup(p, s->exe);
 	p->cwd = proc_strdup(p, s->cwd);
 	p->tty = proc_strdup(p, s->tty);
+	p->container = container_ref(s->container);
 	p->argv = NULL;
 	p->argc = 0;
 	if (s->argv)
@@ -351,6 +352,7 @@ install(struct proctab *pt, struct proc *p, const struct procfs_extra *x,
 	e->pins++;
 	set_facts(e, x, p->start_ns);
 	pt_link_parent(pt, p, how->depth, how->now_ns);
+	pt_place(pt, p, p->parent, how->now_ns);
 	pt_set_snap(e, p);
 	pt_touch(pt, e, how->now_ns);
 	e->pins--;
@@ -450,6 +452,7 @@ seed_one(int64_t pid, void *arg)
 		pt->st.reused++;
 		pt_drop(pt, e);
 	}
+	pt_place(pt, p, NULL, s->now_ns);
 	e = pt_insert(pt, pid, s->now_ns);
 	set_facts(e, &x, p->start_ns);
 	e->snap = p;                /* the sole reference until the links are made */

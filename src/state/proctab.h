@@ -23,9 +23,15 @@
 #include "event/event.h"
 
 struct proctab;
+struct ctrtab;
 
 struct proctab_config {
 	const char *proc_root;      /* "/proc" unless a test says otherwise */
+	/* The container table (borrowed; it must outlive this table), or NULL: then nothing is
+	 * placed and every snapshot's in_container stays -1.  A snapshot the table makes for a
+	 * process it has not placed (seeding, first sight, exec) asks ctrtab_lookup_pid(); one
+	 * it makes without /proc (the process is gone) takes its parent's placement. */
+	struct ctrtab *containers;
 	uint32_t max_entries;       /* 0 = 65536 */
 	uint64_t exit_grace_ns;     /* how long an exited process stays; 0 = 30 s */
 	uint32_t max_ancestors;     /* parent links built per snapshot; 0 = 16 */

@@ -10,13 +10,21 @@
  * table's.  fork/vfork/clone, when audited, create the child's entry as a copy of the parent
  * (the child pid is the return value) unless the child was already seen, which is common: a
  * child often execs before its parent's fork record is emitted.  exit_group marks the entry
- * exited; it stays describable for the grace time. */
+ * exited; it stays describable for the grace time.
+ *
+ * Containers (when the table has a container table): a snapshot made from /proc is placed by
+ * reading the pid's cgroup (proctab.c); every other snapshot copies the placement of the one
+ * it completes from, so an event of a placed process costs no read.  An exec asks again,
+ * because runc and `podman exec` move a process into the container's cgroup just before it
+ * execs; a process whose /proc is gone takes the placement of its image before the exec or
+ * of its parent. */
 #include "config.h"
 
 #include <sched.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "state/ctrtab.h"
 #include "state/proctab_int.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -93,6 +101,36 @@ argv_cut_of(const struct proc *p, const struct proc *s)
 	return s->argc > p->argc || slast > last;
 }
 
+/* ---- containers ---- */
+
+void
+pt_place_copy(struct proc *p, const struct proc *s)
+{
+	if (p->in_container >= 0 || s == NULL || s->in_container < 0)
+		return;
+	container_unref(p->container);
+	p->container = container_ref(s->container);
+	p->in_container = s->in_container;
+}
+
+void
+pt_place(struct proctab *pt, struct proc *p, const struct proc *fallback, uint64_t now_ns)
+{
+	struct container *c = NULL;
+	int rc;
+
+	if (pt->cfg.containers == NULL)
+		return;
+	rc = ctrtab_lookup_pid(pt->cfg.containers, p->pid, now_ns, &c);
+	if (rc < 0) {
+		pt_place_copy(p, fallback);
+		return;
+	}
+	container_unref(p->container);
+	p->container = c;
+	p->in_container = rc;
+}
+
 /* Complete P (the event's, still private) from S (the table's, same process and image). */
 static void
 fill_from(struct proc *p, const struct proc *s)
@@ -123,6 +161,7 @@ fill_from(struct proc *p, const struct proc *s)
 		p->cap_permitted = s->cap_permitted;
 		p->caps_known = s->caps_known;
 	}
+	pt_place_copy(p, s);        /* no cgroup read for a process already placed */
 }
 
 /* Complete P, the image an exec just made, from S, the process before the exec. */
@@ -194,6 +233,8 @@ adopt(struct proctab *pt, struct proc *p, const struct event *ev, uint64_t now_n
 	e->pins++;
 	e->born_ns = p->start_ns ? p->start_ns : ev->ts_ns;
 	pt_link_parent(pt, p, 0, now_ns);
+	if (p->in_container < 0)
+		pt_place(pt, p, p->parent, now_ns);     /* usually gone: the parent's placement */
 	pt_set_snap(e, p);
 	e->pins--;
 }
@@ -211,10 +252,13 @@ on_exec(struct proctab *pt, struct event *ev, uint64_t now_ns)
 		adopt(pt, p, ev, now_ns);
 		return;
 	}
-	if (fresh)
+	if (fresh) {
 		fill_from(p, e->snap);  /* /proc was read after this exec: the same image */
-	else
+	} else {
 		fill_after_exec(p, e->snap);
+		/* runc (and nsenter-style tools) join the cgroup before the exec: ask again. */
+		pt_place(pt, p, e->snap, now_ns);
+	}
 	/* An exec recomputes the capability sets (file capabilities, setuid root): the old
 	 * image's are not the new one's.  /proc has the new ones while the process still runs
 	 * this image; otherwise they stay unknown. */

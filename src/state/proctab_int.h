@@ -81,7 +81,15 @@ struct pt_entry *pt_reload(struct proctab *pt, int64_t pid, uint64_t now_ns);
  * its entry has exited before TS (then a live process with that pid is a new one). */
 struct pt_entry *pt_current(struct proctab *pt, int64_t pid, uint64_t ts_ns, uint64_t now_ns);
 
-/* A deep copy of P's own fields for PID; no parent, refs = 1. */
+/* A deep copy of P's own fields for PID; no parent, refs = 1.  The container is shared (a
+ * new reference). */
 struct proc *pt_snap_copy(const struct proc *p, int64_t pid);
+
+/* Place P (private, pid set) in its container through the container table, if there is one.
+ * When /proc cannot tell (the process is gone) P keeps a placement it already has, else takes
+ * FALLBACK's (the process before an exec, or the parent), else stays unknown. */
+void pt_place(struct proctab *pt, struct proc *p, const struct proc *fallback, uint64_t now_ns);
+/* Give P (private) the placement of S unless P already has one. */
+void pt_place_copy(struct proc *p, const struct proc *s);
 
 #endif

@@ -35,6 +35,52 @@ str_eq(const char *a, const char *b)
 }
 
 static void
+container_eq(const struct container *a, const struct container *b)
+{
+	if (a == NULL || b == NULL) {
+		assert_ptr_equal(a, b);
+		return;
+	}
+	assert_int_equal(a->runtime, b->runtime);
+	assert_string_equal(a->id, b->id);
+	assert_string_equal(a->full_id, b->full_id);
+	str_eq(a->name, b->name);
+	str_eq(a->image, b->image);
+	str_eq(a->image_id, b->image_id);
+	str_eq(a->image_repo, b->image_repo);
+	str_eq(a->image_tag, b->image_tag);
+	str_eq(a->image_digest, b->image_digest);
+	str_eq(a->pod_uid, b->pod_uid);
+	str_eq(a->pod_name, b->pod_name);
+	str_eq(a->pod_ns, b->pod_ns);
+	assert_int_equal(a->privileged, b->privileged);
+	assert_true(a->start_ns == b->start_ns);
+	assert_true((a->mounts == NULL) == (b->mounts == NULL));
+	assert_int_equal(a->nmounts, b->nmounts);
+	for (uint32_t i = 0; i < a->nmounts; i++) {
+		str_eq(a->mounts[i].source, b->mounts[i].source);
+		str_eq(a->mounts[i].dest, b->mounts[i].dest);
+		str_eq(a->mounts[i].mode, b->mounts[i].mode);
+		str_eq(a->mounts[i].propagation, b->mounts[i].propagation);
+		assert_int_equal(a->mounts[i].rw, b->mounts[i].rw);
+	}
+	assert_int_equal(a->nlabels, b->nlabels);
+	for (uint32_t i = 0; i < a->nlabels; i++) {
+		assert_string_equal(a->labels[i].key, b->labels[i].key);
+		assert_string_equal(a->labels[i].value, b->labels[i].value);
+	}
+	assert_int_equal(a->npod_labels, b->npod_labels);
+	for (uint32_t i = 0; i < a->npod_labels; i++)
+		assert_string_equal(a->pod_labels[i].value, b->pod_labels[i].value);
+	str_eq(a->upperdir, b->upperdir);
+	str_eq(a->merged, b->merged);
+	assert_int_equal(a->nlower, b->nlower);
+	for (uint32_t i = 0; i < a->nlower; i++)
+		assert_string_equal(a->lowerdirs[i], b->lowerdirs[i]);
+	assert_int_equal(a->meta, b->meta);
+}
+
+static void
 proc_eq(const struct proc *a, const struct proc *b)
 {
 	if (a == NULL || b == NULL) {
@@ -62,6 +108,8 @@ proc_eq(const struct proc *a, const struct proc *b)
 		assert_true(a->cap_effective == b->cap_effective);
 	if (a->caps_known & PROC_CAP_PERMITTED)
 		assert_true(a->cap_permitted == b->cap_permitted);
+	assert_int_equal(a->in_container, b->in_container);
+	container_eq(a->container, b->container);
 }
 
 static void
@@ -442,6 +490,117 @@ test_unset_differs_from_zero(void **state)
 }
 
 /* The exact text is part of the format: golden tests diff it. */
+/* ---- containers ---- */
+
+static struct container *
+full_container(void)
+{
+	struct container *c = container_new(CTR_PODMAN, "060ae9a03ac33aea9984976b45b44601b4d20d5b"
+	                                                "b66f41797aea8f15c6ab153b");
+	static struct container_mount m[2] = {
+		{ .source = "/proc", .dest = "/host/proc", .mode = "ro,rbind",
+		  .propagation = "rprivate", .rw = 0 },
+		{ .source = NULL, .dest = "/d\xe9st", .mode = NULL, .propagation = NULL, .rw = -1 },
+	};
+	static struct container_kv l[2] = { { "io.k8s/x", "1" }, { "k\xff", "caf\xe9" } };
+	static char *lower[3] = { "/var/lib/l1", "/var/lib/l:2", NULL };
+
+	c->name = container_strdup(c, "shikra-ct-1");
+	c->image = container_strdup(c, "localhost/shikra-busybox:test");
+	c->image_repo = container_strdup(c, "localhost/shikra-busybox");
+	c->image_tag = container_strdup(c, "test");
+	c->image_id = container_strdup(c, "2c4bb99737");
+	c->pod_name = container_strdup(c, "db-0");
+	c->pod_ns = container_strdup(c, "data");
+	c->privileged = 1;
+	c->start_ns = 1795413797759142005ull;
+	c->mounts = m;
+	c->nmounts = 2;
+	c->labels = l;
+	c->nlabels = 2;
+	c->pod_labels = l;
+	c->npod_labels = 1;
+	c->upperdir = container_strdup(c, "/var/lib/up");
+	c->lowerdirs = lower;
+	c->nlower = 2;
+	c->merged = container_strdup(c, "/var/lib/merged");
+	c->meta = CTR_META_CGROUP | CTR_META_RUNC | CTR_META_PODMAN | CTR_META_LAYERS;
+	return c;
+}
+
+static void
+test_container_round_trip(void **state)
+{
+	struct event *ev = event_new(EVT_execve, EVS_AUDIT);
+	char *text;
+
+	ev->pid = 4242;
+	ev->proc = full_proc();
+	ev->proc->container = full_container();
+	ev->proc->in_container = 1;
+	text = round_trip(ev);
+	assert_contains(text, "\"container\":{\"type\":\"podman\",\"id\":\"060ae9a03ac3\"");
+	assert_contains(text, "\"privileged\":true");
+	assert_contains(text, "\"mounts\":[{\"source\":\"/proc\",\"dest\":\"/host/proc\"");
+	assert_contains(text, "[\"k\\u0000ff\",\"caf\\u0000e9\"]");
+	free(text);
+	/* A host process, and one nobody placed. */
+	container_unref(ev->proc->container);
+	ev->proc->container = NULL;
+	ev->proc->in_container = 0;
+	text = round_trip(ev);
+	assert_contains(text, "\"container\":{\"type\":\"host\"}");
+	free(text);
+	ev->proc->in_container = -1;
+	text = round_trip(ev);
+	assert_lacks(text, "container");
+	free(text);
+	event_free(ev);
+}
+
+static void
+check_bad_container(const char *ctr, const char *reason)
+{
+	char text[1024], why[EVENT_JSON_WHY_MAX] = "";
+	struct event *ev = NULL;
+
+	snprintf(text, sizeof(text), "{\"type\":\"execve\",\"source\":\"audit\","
+	         "\"proc\":{\"pid\":1,\"container\":%s}}", ctr);
+	assert_int_equal(from_line(text, &ev, why), -EINVAL);
+	assert_null(ev);
+	if (strstr(why, reason) == NULL)
+		fail_msg("%s: reason \"%s\" lacks \"%s\"", ctr, why, reason);
+}
+
+static void
+test_container_rejects(void **state)
+{
+	check_bad_container("\"host\"", "proc.container: not an object");
+	check_bad_container("{}", "proc.container.type: missing");
+	check_bad_container("{\"type\":\"vm\"}", "unknown container type");
+	check_bad_container("{\"type\":\"docker\"}", "proc.container.full_id");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"\"}", "full_id");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"name\":3}",
+	                    "proc.container.name: not a string");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"privileged\":1}",
+	                    "privileged");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"start_ns\":-1}",
+	                    "start_ns");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"mounts\":{}}",
+	                    "mounts: not an array");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"mounts\":[{}]}",
+	                    "mount without dest");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"mounts\":"
+	                    "[{\"dest\":\"/x\",\"rw\":\"yes\"}]}", "rw not true");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"labels\":[[\"k\"]]}",
+	                    "labels: element not a [key, value] pair");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"labels\":"
+	                    "[[\"k\",\"\\u0000zz\"]]}", "bad \\u0000 escape");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"lowerdirs\":[1]}",
+	                    "lowerdirs: not a string");
+	check_bad_container("{\"type\":\"docker\",\"full_id\":\"a\",\"meta\":-3}", "meta");
+}
+
 static void
 test_output_is_byte_stable(void **state)
 {
@@ -791,6 +950,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exec_round_trip),
+		cmocka_unit_test(test_container_round_trip),
+		cmocka_unit_test(test_container_rejects),
 		cmocka_unit_test(test_net_round_trip),
 		cmocka_unit_test(test_file_pair_round_trip),
 		cmocka_unit_test(test_args_round_trip),

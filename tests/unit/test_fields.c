@@ -264,9 +264,9 @@ static const struct expect exec_expect[] = {
 	{ "fd.ip", NULL },
 	{ "fd.sport", NULL },
 	{ "container.id", "host" },
-	{ "container.full_id", NULL },
+	{ "container.full_id", "host" },
 	{ "container.name", "host" },
-	{ "container.type", NULL },
+	{ "container.type", "host" },
 	{ "container.image", NULL },
 	{ "container.image.id", NULL },
 	{ "container.image.repository", NULL },
@@ -885,6 +885,95 @@ test_capabilities(void **state)
 	event_free(ev);
 }
 
+/* ---- containers ---- */
+
+static struct container *
+mkcontainer(void)
+{
+	struct container *c = container_new(CTR_CRIO, "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
+	                                               "c0ffee00c0ffee00c0ffee00");
+	static struct container_mount m[2] = {
+		{ .source = "/proc", .dest = "/host/proc", .mode = "ro,rbind", .rw = 0,
+		  .propagation = "rprivate" },
+		{ .source = "/srv/data", .dest = "/data", .mode = NULL, .rw = 1 },
+	};
+	static struct container_kv l[] = { { .key = "tier", .value = "db" } };
+	static struct container_kv pl[] = { { .key = "app", .value = "shop" } };
+
+	c->name = container_strdup(c, "app");
+	c->image = container_strdup(c, "quay.io/ex/db:2.1");
+	c->image_repo = container_strdup(c, "quay.io/ex/db");
+	c->image_tag = container_strdup(c, "2.1");
+	c->image_id = container_strdup(c, "abc123");
+	c->pod_name = container_strdup(c, "db-0");
+	c->pod_ns = container_strdup(c, "data");
+	c->pod_uid = container_strdup(c, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+	c->privileged = 1;
+	c->start_ns = 1700000000000000000ull;
+	c->mounts = m;              /* static: the container's arena does not free them */
+	c->nmounts = 2;
+	c->labels = l;
+	c->nlabels = 1;
+	c->pod_labels = pl;
+	c->npod_labels = 1;
+	return c;
+}
+
+static void
+test_container(void **state)
+{
+	static const struct expect ctr_expect[] = {
+		{ "container.id", "c0ffee00c0ff" },
+		{ "container.full_id",
+		  "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00" },
+		{ "container.name", "app" },
+		{ "container.type", "cri-o" },
+		{ "container.image", "quay.io/ex/db:2.1" },
+		{ "container.image.id", "abc123" },
+		{ "container.image.repository", "quay.io/ex/db" },
+		{ "container.image.tag", "2.1" },
+		{ "container.image.digest", NULL },
+		{ "container.privileged", "true" },
+		{ "container.start_ts", "1700000000000000000" },
+		{ "container.mounts", "/proc:/host/proc:ro,rbind:false:rprivate /srv/data:/data::true:" },
+		{ "container.mount[1]", "/srv/data:/data::true:" },
+		{ "container.mount[/proc]", "/proc:/host/proc:ro,rbind:false:rprivate" },
+		{ "container.mount[/etc]", "none" },
+		{ "container.mount.dest[/proc*]", "/host/proc" },
+		{ "container.mount.source[/data]", "/srv/data" },
+		{ "container.label[tier]", "db" },
+		{ "container.label[none]", NULL },
+		{ "k8s.ns.name", "data" },
+		{ "k8s.pod.name", "db-0" },
+		{ "k8s.pod.uid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" },
+		{ "k8s.pod.id", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" },
+		{ "k8s.pod.label[app]", "shop" },
+	};
+	static const struct expect host_expect[] = {
+		{ "container.id", "host" },
+		{ "container.type", "host" },
+		{ "container.image", NULL },
+		{ "container.privileged", NULL },
+		{ "k8s.pod.name", NULL },
+	};
+	struct proc *p = mkproc(77, "db", "/usr/bin/db", NULL, 0);
+	struct event *ev;
+
+	p->container = mkcontainer();
+	p->in_container = 1;
+	ev = mkevent(EVT_execve, EVS_AUDIT, p);
+	CHECK(ev, ctr_expect);
+	event_free(ev);
+	/* Placed on the host, or not placed at all: both read as the host. */
+	for (int in = -1; in <= 0; in++) {
+		p = mkproc(78, "sh", "/bin/sh", NULL, 0);
+		p->in_container = in;
+		ev = mkevent(EVT_execve, EVS_AUDIT, p);
+		CHECK(ev, host_expect);
+		event_free(ev);
+	}
+}
+
 static void
 test_every_field_checked(void **state)
 {
@@ -919,6 +1008,7 @@ main(void)
 		cmocka_unit_test(test_memfd_cwd_and_deep_chain),
 		cmocka_unit_test(test_user_cache_repeats),
 		cmocka_unit_test(test_capabilities),
+		cmocka_unit_test(test_container),
 		cmocka_unit_test(test_every_field_checked),
 	};
 
