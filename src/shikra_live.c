@@ -22,6 +22,7 @@
 #include "fan/source.h"
 #include "output/output.h"
 #include "shikra.h"
+#include "state/ctrpath.h"
 #include "state/proctab.h"
 
 #define LIVE_BUDGET 256            /* messages per source per turn of the loop */
@@ -99,6 +100,7 @@ live_event(struct event *ev, void *arg)
 		return 0;
 	}
 	proctab_enrich(l->pt, ev, wall_ns());
+	ctrpath_enrich(ev);             /* container layers' host paths -> the container's view */
 	if (l->cli->dump_events)
 		capture_write(stdout, ev);
 	if (l->capture)
