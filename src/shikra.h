@@ -44,6 +44,12 @@ int validate(const struct config *cfg, const struct pathlist *pl);
 int list_rules(const struct config *cfg, const struct pathlist *pl);
 int list_fields(const struct config *cfg);
 int print_audit_rules(const struct config *cfg, const struct pathlist *pl);
+/* The container table's watch callback (ctrtab_set_watch(), state/ctrtab.h) for live mode:
+ * ARG points to the live fanotify source pointer (struct fan_source **, NULL while there is
+ * none).  A container that appears with an overlay root (container.merged) gets the rules'
+ * paths watched inside it (fan_source_watch_root()); one that goes, unwatched. */
+struct container;
+void live_ctr_watch(void *arg, struct container *c, bool gone);
 int run_replay(const struct cli *cli, const struct config *cfg, const struct pathlist *pl);
 /* Live monitoring until SIGTERM/SIGINT.  Takes over CFG and PL (and frees them). */
 int run_live(const struct cli *cli, struct config *cfg, struct pathlist *pl);

@@ -111,6 +111,28 @@ live_event(struct event *ev, void *arg)
 	return 0;
 }
 
+void
+live_ctr_watch(void *arg, struct container *c, bool gone)
+{
+	struct fan_source *fan = *(struct fan_source **)arg;
+	uint64_t key = (uint64_t)(uintptr_t)c;  /* the table holds C until it says "gone" */
+	int rc;
+
+	if (fan == NULL)
+		return;
+	if (gone) {
+		fan_source_unwatch_root(fan, key);
+		return;
+	}
+	if (c->merged == NULL)
+		return;                 /* layers not known yet (told again when they are), or no
+		                         * overlay root: not watched */
+	rc = fan_source_watch_root(fan, c->merged, key);
+	if (rc < 0 && rc != -EOPNOTSUPP)    /* -EOPNOTSUPP was logged once by the source */
+		log_info("fanotify: cannot watch files inside container %s: %s", c->id,
+		    strerror(-rc));
+}
+
 static int
 live_audit_ready(int fd, uint32_t events, void *arg)
 {
