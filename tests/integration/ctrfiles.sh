@@ -19,34 +19,40 @@ start_daemon "$TOP_SRCDIR/tests/integration/ctrfiles.yaml" || exit 1
 late=$(podman_run -d -- sleep 300) || { bad "podman run"; exit 1; }
 sleep 1        # the late container is watched once its first process has been seen
 
-# in CID SHELL-TEXT: act inside a container.
-in() {
+# inside CID SHELL-TEXT: act inside a container.
+inside() {
 	podman_cmd exec "$1" sh -c "$2" >/dev/null 2>&1
 }
 
 for cid in "$early" "$late"; do
 	id=${cid:0:12}
 	which=$([ "$cid" = "$early" ] && echo "running before start" || echo "started after")
-	in "$cid" 'cat /etc/shadow'
+	inside "$cid" 'cat /etc/shadow'
 	wait_alert "container ($which): shadow read, container path and id" \
 		'a["rule"] == "Ctr shadow read" and f["fd.name"] == "/etc/shadow" and f["container.id"] == "'"$id"'" and f["evt.arg.host_path"] not in (None, "/etc/shadow")'
-	in "$cid" 'echo x > /usr/x'
+	inside "$cid" 'echo x > /usr/x'
 	wait_alert "container ($which): create below /usr" \
 		'a["rule"] == "Ctr usr write" and f["evt.type"] == "create" and f["fd.name"] == "/usr/x" and f["container.id"] == "'"$id"'"'
 	wait_alert "container ($which): write below /usr" \
 		'a["rule"] == "Ctr usr write" and f["evt.type"] == "close_write" and f["fd.name"] == "/usr/x" and f["container.id"] == "'"$id"'"'
-	in "$cid" 'mv /usr/x /usr/y'
+	inside "$cid" 'mv /usr/x /usr/y'
 	wait_alert "container ($which): rename below /usr" \
 		'a["rule"] == "Ctr usr rename or delete" and f["evt.type"] == "rename" and f["fd.name"] == "/usr/y" and f["container.id"] == "'"$id"'"'
-	in "$cid" 'rm /usr/y'
+	inside "$cid" 'rm /usr/y'
 	wait_alert "container ($which): delete below /usr" \
 		'a["rule"] == "Ctr usr rename or delete" and f["evt.type"] == "delete" and f["fd.name"] == "/usr/y" and f["container.id"] == "'"$id"'"'
 done
 
+# One read, one alert: the container's open comes from fanotify only (audit's open rules
+# watch the host's inodes).
+sleep 0.5
+n=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if l.strip() and json.loads(l).get("rule") == "Ctr shadow read" and json.loads(l)["output_fields"].get("container.id") == sys.argv[2]))' "$ALERTS" "${late:0:12}")
+if [ "$n" = 1 ]; then ok "one read in a container, one alert"; else bad "one read in a container made $n alerts"; fi
+
 # Drop and execute: a copy of busybox written after the start is in the upper layer; the
 # image's own /bin/sh is not.  (busybox run as "dropped" has no such applet: it fails after
 # the exec, which is all that matters here.)
-in "$late" 'cp /bin/busybox /tmp/dropped; /tmp/dropped true; /bin/sh -c true'
+inside "$late" 'cp /bin/busybox /tmp/dropped; /tmp/dropped true; /bin/sh -c true'
 wait_alert "exec of a dropped binary: proc.is_exe_upper_layer true" \
 	'a["rule"] == "Ctr exec" and f["proc.exepath"] == "/tmp/dropped" and f["proc.is_exe_upper_layer"] is True and f["container.id"] == "'"${late:0:12}"'"'
 wait_alert "exec of the image's /bin/sh: proc.is_exe_upper_layer false" \
