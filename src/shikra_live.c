@@ -22,6 +22,7 @@
 #include "fan/source.h"
 #include "output/output.h"
 #include "shikra.h"
+#include "state/ctrpath.h"
 #include "state/ctrtab.h"
 #include "state/proctab.h"
 
@@ -102,6 +103,7 @@ live_event(struct event *ev, void *arg)
 		return 0;
 	}
 	proctab_enrich(l->pt, ev, wall_ns());
+	ctrpath_enrich(ev);             /* container layers' host paths -> the container's view */
 	if (l->cli->dump_events)
 		capture_write(stdout, ev);
 	if (l->capture)
@@ -110,6 +112,27 @@ live_event(struct event *ev, void *arg)
 	arena_reset(&l->scratch);
 	event_free(ev);
 	return 0;
+}
+
+static void
+live_ctr_watch(struct fan_source *fan, struct container *c, bool gone)
+{
+	uint64_t key = (uint64_t)(uintptr_t)c;  /* the table holds C until it says "gone" */
+	int rc;
+
+	if (fan == NULL)
+		return;
+	if (gone) {
+		fan_source_unwatch_root(fan, key);
+		return;
+	}
+	if (c->merged == NULL)
+		return;                 /* layers not known yet (told again when they are), or no
+		                         * overlay root: not watched */
+	rc = fan_source_watch_root(fan, c->merged, key);
+	if (rc < 0 && rc != -EOPNOTSUPP)    /* -EOPNOTSUPP was logged once by the source */
+		log_info("fanotify: cannot watch files inside container %s: %s", c->id,
+		    strerror(-rc));
 }
 
 static int
@@ -149,12 +172,14 @@ live_tick(void *arg)
 }
 
 /* The container table calls this when it first sees a container, again when the
- * container's rootfs layers become known, and when it drops one (GONE).  The hook point for
- * per-container work (fanotify marks on a container's layers). */
+ * container's rootfs layers become known, and when it drops one (GONE): files inside the
+ * container are watched through its merged overlay view while it lives. */
 static void
 live_container_watch(void *arg, struct container *c, bool gone)
 {
-	(void)arg;
+	struct live *l = arg;
+
+	live_ctr_watch(l->fan, c, gone);
 	log_debug("container %s %s (%s%s%s%s)", c->id, gone ? "gone" : "seen",
 	    container_runtime_name(c->runtime), c->name ? " " : "", c->name ? c->name : "",
 	    (c->meta & CTR_META_LAYERS) ? ", layers known" : "");
@@ -405,11 +430,14 @@ run_live(const struct cli *cli, struct config *cfg, struct pathlist *pl)
 	if ((rc = loop_new(signals, live_signal, &l, &l.loop)) < 0)
 		fatalx("cannot create the event loop: %s", strerror(-rc));
 	live_containers(&l);
-	if ((rc = proctab_new(&(struct proctab_config){ .containers = l.ct }, &l.pt)) < 0 ||
-	    (rc = proctab_seed(l.pt)) < 0)
-		log_warnx("process table: %s", strerror(-rc));
+	if ((rc = proctab_new(&(struct proctab_config){ .containers = l.ct }, &l.pt)) < 0)
+		fatalx("process table: %s", strerror(-rc));
 	if (live_sources(&l, false) < 0)
 		fatalx("no event source could be opened (run as root?)");
+	/* Seeding places running containers' processes, which tells the fanotify source (open
+	 * by now) to watch files inside those containers. */
+	if ((rc = proctab_seed(l.pt)) < 0)
+		log_warnx("process table: %s", strerror(-rc));
 	loop_add_timer(l.loop, LIVE_TICK_MS, live_tick, &l);
 	log_info("monitoring with %zu rules", ruleset_count(l.rs));
 	notify_send("READY=1");

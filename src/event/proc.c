@@ -20,6 +20,7 @@ proc_new(int64_t pid)
 	p->auid = p->ses = PROC_ID_UNSET;
 	p->has_tty = -1;
 	p->in_container = -1;
+	p->exe_upper_layer = -1;
 	p->mem.first_chunk = PROC_ARENA_CHUNK;
 	return p;
 }

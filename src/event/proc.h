@@ -43,6 +43,10 @@ struct proc {
 	 * for a host process (in_container 0) or when nobody could tell (-1). */
 	struct container *container;
 	int      in_container;
+	/* proc.is_exe_upper_layer: 1 when exe was in the container's overlay upper layer (written
+	 * or copied up after the container started) when this snapshot was made, 0 when it was
+	 * not, -1 no value (a host process, or unknown).  Set by state/ctrpath.h. */
+	int      exe_upper_layer;
 	struct proc *parent;  /* owned reference, or NULL */
 	struct arena mem;
 };

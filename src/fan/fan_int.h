@@ -103,6 +103,16 @@ struct fan_masks {
 	bool fid_mode;          /* dirent events exist: new directories can be followed */
 };
 
+/* A rule for which directories to mark, from one configured path (see marks.c). */
+struct fan_root {
+	char *base;             /* the directory whose children matter */
+	char *file;             /* FPATH_EXACT: the file itself; else NULL */
+	char *prefix;           /* recursive roots: subdirectories whose path starts with this */
+};
+
+/* An ancestor of a missing base is watched for directories appearing in it only. */
+#define FAN_MASK_ANCESTOR (FAN_CREATE | FAN_RENAME | FAN_ONDIR)
+
 /* Borrow FAN_FD and RES (mount fds are added for every marked filesystem).  0 or -errno. */
 int  fan_marks_new(int fan_fd, const struct fan_masks *masks, struct fan_resolver *res,
                    struct fan_marks **out);
@@ -116,6 +126,53 @@ void fan_marks_new_dir(struct fan_marks *m, const char *path);
 uint32_t fan_marks_count(const struct fan_marks *m);
 /* How FAN_RENAME fared: the first directory mark finds out whether the kernel has it. */
 bool fan_marks_have_rename(const struct fan_marks *m);
+/* The roots of the current plan (valid until the next fan_marks_apply()), and the masks. */
+const struct fan_root *fan_marks_roots(const struct fan_marks *m, size_t *n);
+const struct fan_masks *fan_marks_masks(const struct fan_marks *m);
+/* May one more directory be marked?  At the bound the set is recounted from the kernel
+ * first; false (with one warning) when it is still full. */
+bool fan_marks_room_for_dir(struct fan_marks *m);
+/* Mark the object open at FD (stat ST; FD may be O_PATH) with DIR_MASK if it is a directory,
+ * the file mask if not, and count it; no mount fd is added for its filesystem.  1 if newly
+ * marked, 0 if it already was, -ENOSPC at the bound, or -errno. */
+int  fan_marks_object(struct fan_marks *m, int fd, const struct stat *st, uint64_t dir_mask);
+/* Remove the mark of the object open at FD (stat ST).  0 or -errno (-ENOENT: none). */
+int  fan_marks_remove(struct fan_marks *m, int fd, const struct stat *st);
+/* Recount the marked objects from the kernel's list, after removals. */
+void fan_marks_recount(struct fan_marks *m);
+
+/* ---- ctrmarks.c: marks inside containers' root filesystems ------------------------------ */
+
+/* The containers watched, each with the directories marked in its root filesystem and, in
+ * FID mode, their file handles (an overlay's handles do not decode: the table is how an
+ * event's directory handle becomes a path). */
+struct fan_ctrs;
+
+/* Borrow M.  0 or -ENOMEM. */
+int  fan_ctrs_new(struct fan_marks *m, struct fan_ctrs **out);
+void fan_ctrs_free(struct fan_ctrs *cs);                 /* NULL-safe; marks stay on the fd */
+/* Watch the roots of M's plan inside the container whose root filesystem is HOST_ROOT (a
+ * host path: the overlay's merged directory, or /proc/PID/root), known by KEY (replacing an
+ * earlier watch with that key).  0; -ENOTDIR/-ENOENT for a bad HOST_ROOT; -EOPNOTSUPP when
+ * the kernel cannot mark that filesystem in this mode; another -errno. */
+int  fan_ctrs_watch(struct fan_ctrs *cs, const char *host_root, uint64_t key);
+/* Remove KEY's marks (those still there) and forget it.  Unknown keys are ignored. */
+void fan_ctrs_unwatch(struct fan_ctrs *cs, uint64_t key);
+/* M's plan changed and its marks were flushed: mark every watched container again. */
+void fan_ctrs_replan(struct fan_ctrs *cs);
+size_t fan_ctrs_count(const struct fan_ctrs *cs);
+/* Which container, and where in it, FID (a directory handle, with or without a name) names:
+ * append the container path (plus "/" and the name) to OUT, set *KEY and *HOST_ROOT
+ * (borrowed, valid until the next watch/unwatch) and return 0; -ENOENT when FID is no
+ * directory marked in a container.  OUT is unchanged on error. */
+int  fan_ctrs_resolve(const struct fan_ctrs *cs, const struct fan_fid *fid, struct sbuf *out,
+                      uint64_t *key, const char **host_root);
+/* fd mode: the container whose root filesystem is device DEV.  0 or -ENOENT. */
+int  fan_ctrs_by_dev(const struct fan_ctrs *cs, uint64_t dev, uint64_t *key,
+                     const char **host_root);
+/* A directory appeared at container path PATH in KEY's root filesystem: mark it and what is
+ * below it when some root of the plan wants it. */
+void fan_ctrs_new_dir(struct fan_ctrs *cs, uint64_t key, const char *path);
 
 /* ---- parse.c: bytes of one read() to events -------------------------------------------- */
 
@@ -127,10 +184,13 @@ struct fan_source {
 	void *arg;
 	struct fan_resolver *res;
 	struct fan_marks *marks;        /* NULL for a detached source */
+	struct fan_ctrs *ctrs;          /* containers watched; NULL for a detached source */
 	struct fan_source_stats stats;
 	uint64_t seq;                   /* evt.num of the last event */
 	int sink_err;                   /* first error the sink returned in this read */
-	bool no_open;                   /* cfg.no_open: FAN_OPEN makes no EVT_open */
+	bool no_open;                   /* cfg.no_open: FAN_OPEN makes no EVT_open (except
+	                                 * in containers: see fan_source_watch_root()) */
+	bool unbounded;                 /* cfg.unbounded: filesystem marks, no container marks */
 	struct sbuf path, path2;        /* scratch for the paths of one record */
 	unsigned char *buf;             /* read buffer, FAN_READ_BUF bytes, 8-byte aligned */
 };

@@ -41,12 +41,6 @@
 
 #define DEFAULT_MAX_DIRS 4096u
 
-struct fan_root {
-	char *base;             /* the directory whose children matter */
-	char *file;             /* FPATH_EXACT: the file itself; else NULL */
-	char *prefix;           /* recursive roots: subdirectories whose path starts with this */
-};
-
 struct fan_marks {
 	int fd;
 	struct fan_masks masks;
@@ -63,8 +57,8 @@ struct fan_marks {
 };
 
 /* May one more directory be marked?  At the bound, recount from the kernel first. */
-static bool
-room_for_dir(struct fan_marks *m)
+bool
+fan_marks_room_for_dir(struct fan_marks *m)
 {
 	if (m->set.n < m->max_dirs)
 		return true;
@@ -130,26 +124,34 @@ static const struct {
 _Static_assert(sizeof(hows) / sizeof(hows[0]) == HOW_ANCESTOR + 1, "mark_how table");
 
 /* An ancestor is watched for directories appearing in it, not for its files' contents. */
-#define MASK_ANCESTOR (FAN_CREATE | FAN_RENAME | FAN_ONDIR)
 
 /* Mark the object open at FD (stat ST) with DIR_MASK if it is a directory, the file mask if
  * not.  Returns 1 if newly marked, 0 if it already was, -ENOSPC at the bound, or -errno. */
 static int
 mark_object(struct fan_marks *m, int fd, const struct stat *st, uint64_t dir_mask)
 {
+	int rc = fan_marks_object(m, fd, st, dir_mask), rc2;
+
+	if (rc >= 0 && m->masks.fid_mode && S_ISDIR(st->st_mode) &&
+	    (rc2 = fan_resolver_add(m->res, fd)) < 0)
+		log_info("fanotify: no mount fd for a watched filesystem: %s", strerror(-rc2));
+	return rc;
+}
+
+int
+fan_marks_object(struct fan_marks *m, int fd, const struct stat *st, uint64_t dir_mask)
+{
 	bool dir = S_ISDIR(st->st_mode);
 	bool known = fan_markset_has(&m->set, st->st_dev, st->st_ino);
 	int rc;
 
-	if (!known && dir && !room_for_dir(m))
+	if (!known && dir && !fan_marks_room_for_dir(m))
 		return -ENOSPC;
 	/* Marked before: mark again anyway (masks add up, and the inode number may now belong
 	 * to a new directory that replaced a removed one). */
 	rc = mark_fd(m, dir ? FAN_MARK_ONLYDIR : 0, dir ? dir_mask : m->masks.file, fd);
 	if (rc < 0)
 		return rc;
-	if (m->masks.fid_mode && dir && (rc = fan_resolver_add(m->res, fd)) < 0)
-		log_info("fanotify: no mount fd for a watched filesystem: %s", strerror(-rc));
 	fan_markset_put(&m->set, st->st_dev, st->st_ino);
 	return known ? 0 : 1;
 }
@@ -158,7 +160,7 @@ mark_object(struct fan_marks *m, int fd, const struct stat *st, uint64_t dir_mas
 static int
 mark_at(struct fan_marks *m, const char *path, enum mark_how how)
 {
-	uint64_t dir_mask = hows[how].ancestor ? m->masks.dir & MASK_ANCESTOR : m->masks.dir;
+	uint64_t dir_mask = hows[how].ancestor ? m->masks.dir & FAN_MASK_ANCESTOR : m->masks.dir;
 	struct stat st;
 	int fd, rc;
 
@@ -590,4 +592,36 @@ bool
 fan_marks_have_rename(const struct fan_marks *m)
 {
 	return m->have_rename == 1;
+}
+
+const struct fan_root *
+fan_marks_roots(const struct fan_marks *m, size_t *n)
+{
+	*n = m->nroots;
+	return m->roots;
+}
+
+const struct fan_masks *
+fan_marks_masks(const struct fan_marks *m)
+{
+	return &m->masks;
+}
+
+int
+fan_marks_remove(struct fan_marks *m, int fd, const struct stat *st)
+{
+	char link[32];
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (fanotify_mark(m->fd, FAN_MARK_REMOVE | (S_ISDIR(st->st_mode) ? FAN_MARK_ONLYDIR : 0),
+	                  S_ISDIR(st->st_mode) ? m->masks.dir : m->masks.file, AT_FDCWD, link) < 0)
+		return -errno;
+	return 0;
+}
+
+void
+fan_marks_recount(struct fan_marks *m)
+{
+	if (m->fd >= 0)
+		(void)fan_markset_load(&m->set, m->fd);
 }

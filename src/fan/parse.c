@@ -144,6 +144,9 @@ struct object {
 	const char *raw;                /* the name as known, or NULL */
 	uint64_t ino, dev;
 	int64_t mode;
+	const char *host_root;          /* in a watched container: its root on the host (PATH is
+	                                 * the container's view); else NULL */
+	uint64_t ctr_key;
 };
 
 struct view {
@@ -160,6 +163,12 @@ resolve_fid(struct fan_source *s, const struct fan_fid *fi, struct sbuf *sb, str
 	int rc;
 
 	sbuf_reset(sb);
+	/* A directory marked in a container: its handle may not decode (overlayfs), and the
+	 * container's view of the path is the one wanted anyway. */
+	if (fan_ctrs_resolve(s->ctrs, fi, sb, &out->ctr_key, &out->host_root) == 0) {
+		out->path = out->raw = sbuf_str(sb);
+		return;
+	}
 	rc = fan_resolve_handle(s->res, fi, sb);
 	if (rc < 0) {
 		s->stats.unresolved++;
@@ -180,6 +189,22 @@ object_init(struct object *o, uint64_t mask)
 	*o = (struct object){ .mode = (mask & FAN_ONDIR) ? S_IFDIR : EVENT_NUM_UNSET };
 }
 
+/* fd mode: an object on a watched container's root filesystem is named as the container
+ * sees it.  The kernel's fd names it by the mount the process used: the container's own
+ * mount, which is not below our root, reads as the container path already; the host's
+ * mount of the overlay reads as HOST_ROOT + path. */
+static void
+fd_in_container(struct fan_source *s, const struct stat *st, struct object *o)
+{
+	size_t n;
+
+	if (fan_ctrs_by_dev(s->ctrs, st->st_dev, &o->ctr_key, &o->host_root) < 0)
+		return;
+	n = strlen(o->host_root);
+	if (strncmp(o->path, o->host_root, n) == 0 && (o->path[n] == '/' || o->path[n] == '\0'))
+		o->path = o->raw = o->path[n] ? o->path + n : "/";
+}
+
 /* Fill V's objects from R. */
 static void
 resolve_record(struct fan_source *s, const struct record *r, struct view *v)
@@ -195,6 +220,7 @@ resolve_record(struct fan_source *s, const struct record *r, struct view *v)
 			return;
 		}
 		v->file.path = v->file.raw = sbuf_str(&s->path);
+		fd_in_container(s, &st, &v->file);
 		v->file.ino = st.st_ino;
 		v->file.dev = st.st_dev;
 		v->file.mode = st.st_mode;
@@ -223,13 +249,24 @@ resolve_record(struct fan_source *s, const struct record *r, struct view *v)
 }
 
 static void
-set_path(struct event *ev, struct event_path *p, const struct object *o)
+set_path(struct event *ev, struct event_path *p, const struct object *o, const char *host_arg)
 {
 	p->path = event_strdup(ev, o->path);
 	p->raw = o->path ? p->path : event_strdup(ev, o->raw);
 	p->inode = o->ino;
 	p->dev = o->dev;
 	p->mode = o->mode;
+	if (o->host_root && o->path) {
+		/* The host's name of a container file: its root plus the container path. */
+		size_t nr = strlen(o->host_root), np = strlen(o->path);
+		char *h = arena_alloc(&ev->mem, nr + np + 1);
+
+		memcpy(h, o->host_root, nr);
+		memcpy(h + nr, o->path, np + 1);
+		if (np == 1)
+			h[nr] = '\0';  /* the root itself */
+		event_set_arg(ev, host_arg, h, EVENT_NUM_UNSET);
+	}
 }
 
 /* The open mode to report for TYPE in a record with MASK; -1 for none. */
@@ -277,8 +314,8 @@ emit(struct fan_source *s, const struct view *v, enum event_type type)
 	ev->serial = ++s->seq;
 	ev->pid = v->r->md.pid;
 	ev->success = 1;
-	set_path(ev, &ev->file, &v->file);
-	set_path(ev, &ev->file2, &v->file2);
+	set_path(ev, &ev->file, &v->file, "host_path");
+	set_path(ev, &ev->file2, &v->file2, "host_path2");
 	set_flags(ev, v->r->md.mask);
 	if (type == EVT_rename) {
 		if (ev->file2.raw)
@@ -339,11 +376,14 @@ follow_new_dir(struct fan_source *s, const struct view *v)
 {
 	uint64_t mask = v->r->md.mask;
 
-	if (s->marks && (mask & FAN_ONDIR) && (mask & (FAN_CREATE | FAN_MOVED_TO | FAN_RENAME)) &&
-	    v->file.path) {
+	if (!s->marks || !(mask & FAN_ONDIR) || !(mask & (FAN_CREATE | FAN_MOVED_TO | FAN_RENAME)) ||
+	    v->file.path == NULL)
+		return;
+	if (v->file.host_root)
+		fan_ctrs_new_dir(s->ctrs, v->file.ctr_key, v->file.path);
+	else
 		fan_marks_new_dir(s->marks, v->file.path);
-		s->stats.marks = fan_marks_count(s->marks);
-	}
+	s->stats.marks = fan_marks_count(s->marks);
 }
 
 /* Turn the validated record R into events. */
@@ -358,8 +398,10 @@ deliver(struct fan_source *s, const struct record *r, uint64_t now_ns)
 		return;
 	resolve_record(s, r, &v);
 	for (size_t i = 0; i < sizeof(bit_order) / sizeof(bit_order[0]); i++) {
-		if (s->no_open && bit_order[i].type == EVT_open)
-			continue;       /* audit reports the open syscall itself */
+		/* Audit reports the open syscall itself, except in a container: its open rules
+		 * name host inodes, which a container's files are not. */
+		if (s->no_open && bit_order[i].type == EVT_open && v.file.host_root == NULL)
+			continue;
 		if ((r->md.mask & bit_order[i].bit) && s->sink_err == 0)
 			emit(s, &v, bit_order[i].type);
 	}

@@ -142,7 +142,10 @@ source_open(const struct fan_source_config *cfg, struct fan_source *s, size_t fi
 	if ((rc = source_init_fd(s, first_mode)) < 0)
 		return rc;
 	rc = fan_marks_new(s->fd, s->stats.fid_mode ? &masks_fid : &masks_fd, s->res, &s->marks);
-	if (rc < 0 || (rc = fan_marks_apply(s->marks, cfg)) < 0)
+	if (rc < 0 || (rc = fan_ctrs_new(s->marks, &s->ctrs)) < 0)
+		return rc;
+	s->unbounded = cfg->unbounded;
+	if ((rc = fan_marks_apply(s->marks, cfg)) < 0)
 		return rc;
 	s->stats.marks = fan_marks_count(s->marks);
 	log_info("fanotify: %u marks%s", s->stats.marks,
@@ -239,10 +242,38 @@ fan_source_set_paths(struct fan_source *s, const struct fan_source_config *cfg)
 	if (s->marks == NULL)
 		return -EINVAL;
 	s->no_open = cfg->no_open;
+	s->unbounded = cfg->unbounded;
 	rc = fan_marks_apply(s->marks, cfg);
+	if (!s->unbounded)
+		fan_ctrs_replan(s->ctrs);
 	s->stats.marks = fan_marks_count(s->marks);
 	log_info("fanotify: %u marks after reload", s->stats.marks);
 	return rc;
+}
+
+int
+fan_source_watch_root(struct fan_source *s, const char *host_root, uint64_t key)
+{
+	int rc;
+
+	if (s->ctrs == NULL)
+		return -EINVAL;
+	if (s->unbounded)
+		return 0;               /* the filesystem marks see the backing filesystem */
+	rc = fan_ctrs_watch(s->ctrs, host_root, key);
+	s->stats.marks = fan_marks_count(s->marks);
+	s->stats.containers = (uint32_t)fan_ctrs_count(s->ctrs);
+	return rc;
+}
+
+void
+fan_source_unwatch_root(struct fan_source *s, uint64_t key)
+{
+	if (s->ctrs == NULL)
+		return;
+	fan_ctrs_unwatch(s->ctrs, key);
+	s->stats.marks = fan_marks_count(s->marks);
+	s->stats.containers = (uint32_t)fan_ctrs_count(s->ctrs);
 }
 
 void
@@ -252,6 +283,7 @@ fan_source_close(struct fan_source *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
+	fan_ctrs_free(s->ctrs);
 	fan_marks_free(s->marks);
 	fan_resolver_free(s->res);
 	sbuf_free(&s->path);

@@ -33,6 +33,7 @@ struct fan_source_config {
 struct fan_source_stats {
 	bool fid_mode;                     /* FID/DFID_NAME reporting in use */
 	uint32_t marks;
+	uint32_t containers;               /* container roots watched */
 	uint64_t events;
 	uint64_t overflows;
 	uint64_t unresolved;               /* handles that no longer decode */
@@ -48,6 +49,21 @@ int  fan_source_fd(const struct fan_source *s);
 int  fan_source_read(struct fan_source *s, unsigned budget);
 /* Replace the marks (and no_open) after a reload.  0 or -errno. */
 int  fan_source_set_paths(struct fan_source *s, const struct fan_source_config *cfg);
+/* Containers: watch the configured paths inside the container whose root filesystem the host
+ * sees at HOST_ROOT (an overlay's merged directory), known by KEY; the paths are marked as
+ * the container resolves them, on its root filesystem only (not in volumes), and follow the
+ * plan across fan_source_set_paths().  Events there report the path as the container sees it
+ * ("/usr/x"), with the host path (HOST_ROOT + path) in the event argument "host_path", and
+ * opens are reported even with no_open (audit's open rules watch host inodes and never see
+ * a container's files, so there is no duplicate).  Watching again with the same KEY replaces
+ * the earlier watch.  Not done (returns 0, nothing marked) when a rule needs every file:
+ * the filesystem marks then see the backing filesystem (state/ctrpath.h maps those paths).
+ * 0; -EOPNOTSUPP when this kernel cannot mark the container's filesystem (overlayfs without
+ * file ids for fanotify, before Linux 6.6); -ENOENT/-ENOTDIR for a bad HOST_ROOT; -errno.
+ * Measurements and design: src/fan/ctrmarks.c. */
+int  fan_source_watch_root(struct fan_source *s, const char *host_root, uint64_t key);
+/* Stop watching KEY's container (its marks go; unknown keys are ignored). */
+void fan_source_unwatch_root(struct fan_source *s, uint64_t key);
 void fan_source_close(struct fan_source *s);           /* NULL-safe; the marks go with the fd */
 const struct fan_source_stats *fan_source_stats(const struct fan_source *s);
 

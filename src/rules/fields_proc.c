@@ -365,6 +365,18 @@ field_x_proc_is_exe_from_memfd(const struct field_ref *ref, const struct event *
 	return fields_put_bool(out, max, strncmp(exe, "/memfd:", 7) == 0);
 }
 
+/* Stored in the snapshot when it was made (state/ctrpath.h), never looked up here. */
+uint32_t
+field_x_proc_is_exe_upper_layer(const struct field_ref *ref, const struct event *ev,
+                                struct arena *scratch, struct fvalue *out, uint32_t max)
+{
+	const struct proc *p = ev->proc;
+
+	if (p == NULL || p->exe_upper_layer < 0)
+		return 0;
+	return fields_put_bool(out, max, p->exe_upper_layer == 1);
+}
+
 uint32_t
 field_x_proc_exe_ino(const struct field_ref *ref, const struct event *ev,
                      struct arena *scratch, struct fvalue *out, uint32_t max)

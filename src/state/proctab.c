@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "state/ctrpath.h"
 #include "state/proctab_int.h"
 
 #define DEFAULT_MAX_ENTRIES 65536u
@@ -175,6 +176,12 @@ void
 pt_set_snap(struct pt_entry *e, struct proc *p)
 {
 	struct proc *old = e->snap;
+
+	/* The one place every new snapshot passes while still private (exec, seeding, lazy
+	 * reads, fork copies, credential changes): proc.is_exe_upper_layer is decided here,
+	 * once per image.  Needs P's container placed before this call. */
+	if (p->refs == 1)
+		ctrpath_exe_upper(p);
 
 	e->snap = proc_ref(p);
 	proc_unref(old);

@@ -146,6 +146,8 @@ fill_from(struct proc *p, const struct proc *s)
 		p->exe_ino = s->exe_ino;
 		p->exe_dev = s->exe_dev;
 	}
+	if (p->exe_upper_layer < 0 && same_str(p->exe, s->exe))
+		p->exe_upper_layer = s->exe_upper_layer;        /* decided at the exec */
 	if (p->cwd == NULL)
 		p->cwd = proc_strdup(p, s->cwd);
 	if (p->has_tty < 0) {
