@@ -106,7 +106,9 @@ step_containers() {
 }
 
 step_logrotate() {
-	seq 1 200 | sed 's/^/line /' > "$LOG"
+	# Appended, as daemons write their logs: creating it with '>' would open it with O_TRUNC,
+	# which is exactly what Clear Log Activities looks for.
+	seq 1 200 | sed 's/^/line /' >> "$LOG"
 	cat > "$WORK/logrotate.conf" <<-EOF
 	$LOG {
 		rotate 2
