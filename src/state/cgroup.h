@@ -25,14 +25,17 @@ struct cgroup_match {
 /* Match one cgroup path (the third field of a /proc/PID/cgroup line).  1 = a container (OUT
  * filled; pod_uid set too when the path is below a Kubernetes pod), 0 = not a container
  * (runtime CTR_NONE, id ""; a pod-level path with no container below it still sets
- * pod_uid), -EINVAL for a path that is not absolute or
- * holds a NUL.  Never reads past LEN. */
+ * pod_uid), -EINVAL for a path that is not absolute, holds a NUL, is PATH_MAX bytes or
+ * longer, or has "." or ".." after its first real component (leading ones, as a cgroup
+ * namespace shows paths outside it, are skipped); OUT is then cleared.  Never reads past LEN. */
 int cgroup_match_path(const char *path, size_t len, struct cgroup_match *out);
 
 /* Match the whole text of /proc/PID/cgroup (v1, v2 or hybrid): the most specific container
  * any line names (a container beats a pod, a pod beats the host; lines that disagree on the
- * container id are resolved in favour of the unified v2 line "0::").  1, 0 or -EINVAL for
- * text with no well-formed line. */
+ * container id are resolved in favour of the unified v2 line "0::").  A line is well-formed
+ * when it is "ID:CONTROLLERS:PATH" with a decimal ID and a PATH cgroup_match_path() accepts;
+ * other lines (garbage, NUL bytes, over-long paths) are skipped.  1, 0 or -EINVAL for text with
+ * no well-formed line. */
 int cgroup_match_file(const char *text, size_t len, struct cgroup_match *out);
 
 #endif
