@@ -7,19 +7,12 @@
 # each one that can appear is expected.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 . "$TOP_SRCDIR/tests/integration/podman.sh"
+. "$TOP_SRCDIR/tests/e2e/e2elib.sh"
 require_root
 
-E2E="$TOP_SRCDIR/tests/e2e"
-RULES=${E2E_RULES:-$TOP_SRCDIR/rules/shikra_rules.yaml}
 PKG=shikra-e2e-hello
 LOG=/var/log/shikra-e2e-$$.log
 
-# A missing piece is a skip (77) here and a failure under CI, like every integration test.
-missing() {
-	echo "missing: $1"
-	[ "${CI:-}" = true ] && exit 1
-	exit 77
-}
 [ -e "$RULES" ] || missing "$RULES (the default ruleset)"
 for tool in dpkg-deb apt-get make cc logrotate python3; do
 	command -v "$tool" >/dev/null || missing "$tool (scripts/common.sh installs the test deps)"
@@ -147,7 +140,8 @@ step containers step_containers
 step logrotate step_logrotate
 step shell step_shell
 # Let the last events reach the alert file.
-sleep 2
+sleep 1
+drain
 
 if python3 "$E2E/check.py" baseline --alerts "$ALERTS" --steps "$WORK/steps"; then
 	ok "benign activity raised no alert at Warning or above"
