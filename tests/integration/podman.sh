@@ -3,8 +3,11 @@
 # Debian's busybox-static with `podman import`, so nothing is pulled.
 
 SHIKRA_IMAGE=${SHIKRA_IMAGE:-localhost/shikra-busybox:test}
-# Every container a test starts carries this label, so cleanup finds them all.
+# Every container a test starts carries shikra-test=1, and an owner label naming the test
+# process: podman_cleanup removes only its own test's containers, so tests that run in
+# parallel (make -j check) never remove each other's.
 SHIKRA_CTR_LABEL=shikra-test=1
+SHIKRA_CTR_OWNER=shikra-test-owner=${SHIKRA_TEST_OWNER:-$(basename "$0").$$}
 
 podman_cmd() {
 	podman --runtime /usr/sbin/runc --cgroup-manager=cgroupfs "$@"
@@ -20,7 +23,7 @@ podman_run() {
 	done
 	[ "${1:-}" = -- ] && shift
 	podman_cmd run --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-		--label "$SHIKRA_CTR_LABEL" "${opts[@]}" "$SHIKRA_IMAGE" "$@"
+		--label "$SHIKRA_CTR_LABEL" --label "$SHIKRA_CTR_OWNER" "${opts[@]}" "$SHIKRA_IMAGE" "$@"
 }
 
 # Build the image once; a missing podman under CI is a failure, elsewhere a skip (77).
@@ -52,10 +55,10 @@ ensure_image() {
 	return $rc
 }
 
-# Remove every container a test started (running or not).
+# Remove every container this test started (running or not).
 podman_cleanup() {
 	local ids
-	ids=$(podman_cmd ps -aq --filter "label=$SHIKRA_CTR_LABEL" 2>/dev/null)
+	ids=$(podman_cmd ps -aq --filter "label=$SHIKRA_CTR_OWNER" 2>/dev/null)
 	[ -n "$ids" ] && podman_cmd rm -f -t 0 $ids >/dev/null 2>&1
 	return 0
 }
