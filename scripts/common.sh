@@ -7,7 +7,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian packages the build, the tests and the live daemon need.
 SHIKRA_BUILD_DEPS="build-essential autoconf automake pkg-config libaudit-dev libmnl-dev
 libyaml-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev libcap-ng-dev"
-SHIKRA_TEST_DEPS="auditd python3 podman runc busybox-static logrotate libauparse-dev time"
+# podman runs the test containers with runc; netavark is the network stack it uses here.
+SHIKRA_TEST_DEPS="auditd python3 podman runc netavark busybox-static logrotate libauparse-dev time"
 # What scripts/bench/run needs beyond the build (libauparse: the replay baseline).
 SHIKRA_BENCH_DEPS="libauparse-dev auditd python3 time"
 
