@@ -7,7 +7,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian packages the build, the tests and the live daemon need.
 SHIKRA_BUILD_DEPS="build-essential autoconf automake pkg-config libaudit-dev libmnl-dev
 libyaml-dev libjansson-dev libcmocka-dev libcurl4-openssl-dev libcap-ng-dev"
-SHIKRA_TEST_DEPS="auditd python3 podman runc busybox-static"
+SHIKRA_TEST_DEPS="auditd python3 podman runc busybox-static logrotate"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
