@@ -145,6 +145,22 @@ scan_header(struct scan *sc, size_t *pos, struct audit_record *out)
 	return 0;
 }
 
+/* The record types of nearly every syscall event, looked up before asking libaudit, whose
+ * audit_name_to_msg_type() compares the name with every type it knows. */
+static const struct {
+	const char *name;
+	size_t len;
+	int type;
+} common_types[] = {
+	{ "SYSCALL", 7, AUDIT_SYSCALL },
+	{ "PATH", 4, AUDIT_PATH },
+	{ "CWD", 3, AUDIT_CWD },
+	{ "PROCTITLE", 9, AUDIT_PROCTITLE },
+	{ "EXECVE", 6, AUDIT_EXECVE },
+	{ "SOCKADDR", 8, AUDIT_SOCKADDR },
+	{ "EOE", 3, AUDIT_EOE },
+};
+
 /* Map a record type name (SYSCALL, UNKNOWN[1334]) to its number. */
 static int
 parse_type(const char *name, size_t len, int *type)
@@ -152,6 +168,12 @@ parse_type(const char *name, size_t len, int *type)
 	char buf[TYPE_NAME_MAX];
 	uint64_t v;
 
+	for (size_t i = 0; i < sizeof(common_types) / sizeof(common_types[0]); i++) {
+		if (common_types[i].len == len && memcmp(common_types[i].name, name, len) == 0) {
+			*type = common_types[i].type;
+			return 0;
+		}
+	}
 	if (len > 9 && memcmp(name, "UNKNOWN[", 8) == 0 && name[len - 1] == ']') {
 		if (strnum_u64(name + 8, len - 9, 10, UINT16_MAX, &v) < 0 || v == 0)
 			return -EINVAL;
