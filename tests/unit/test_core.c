@@ -45,6 +45,20 @@ test_strnum_accepts_whole_numbers(void **state)
 	assert_int_equal(i, -1);
 	assert_int_equal(strnum_i64z("-9223372036854775808", 10, INT64_MIN, INT64_MAX, &i), 0);
 	assert_true(i == INT64_MIN);
+	/* Either side of the length below which no overflow check is made. */
+	assert_int_equal(strnum_u64z("9999999999999999999", 10, UINT64_MAX, &u), 0);
+	assert_true(u == UINT64_C(9999999999999999999));
+	assert_int_equal(strnum_u64z("ffffffffffffffff", 16, UINT64_MAX, &u), 0);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(strnum_u64z("00000000000000000001", 10, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 1);
+	assert_int_equal(strnum_u64z("0000000000000000000000000000000A", 16, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 10);
+	assert_int_equal(strnum_u64z("1111111111111111111111111111111111111111111111111111111111111111",
+	                             2, UINT64_MAX, &u), 0);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(strnum_u64z("777", 8, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 0777);
 }
 
 static void
@@ -61,6 +75,13 @@ test_strnum_rejects_junk_and_range(void **state)
 	assert_int_equal(strnum_u64z("12a", 10, UINT64_MAX, &u), -EINVAL);
 	assert_int_equal(strnum_u64z("18446744073709551616", 10, UINT64_MAX, &u), -ERANGE);
 	assert_int_equal(strnum_u64z("256", 10, 255, &u), -ERANGE);
+	assert_int_equal(strnum_u64z("10000000000000000", 16, UINT64_MAX, &u), -ERANGE);
+	assert_int_equal(strnum_u64z("1ffffffffffffffff", 16, UINT64_MAX, &u), -ERANGE);
+	assert_int_equal(strnum_u64z("8", 8, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("a", 10, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("g", 16, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("1\xff", 16, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64("1\0", 2, 10, UINT64_MAX, &u), -EINVAL);
 	assert_int_equal(strnum_i64z("9223372036854775808", 10, INT64_MIN, INT64_MAX, &i), -ERANGE);
 	assert_int_equal(strnum_i64z("-", 10, INT64_MIN, INT64_MAX, &i), -EINVAL);
 	assert_int_equal(strnum_i64z("-5", 10, 0, 10, &i), -ERANGE);
