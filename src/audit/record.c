@@ -503,7 +503,10 @@ audit_record_field(const struct audit_record *rec, const char *name)
 	for (uint32_t i = 0; i < rec->nfields; i++) {
 		const struct audit_field *f = &rec->fields[i];
 
-		if (f->name[0] != name[0] || strcmp(f->name, name) != 0)
+		/* Names are never empty, so both have a second byte (maybe the NUL); comparing
+		 * two bytes first keeps strcmp() to the one field that matches, where one byte
+		 * would call it for every uid, euid, suid and egid of a SYSCALL record. */
+		if (f->name[0] != name[0] || f->name[1] != name[1] || strcmp(f->name, name) != 0)
 			continue;
 		if (!f->enriched)
 			return f;
