@@ -646,6 +646,13 @@ test_free_text_records(void **state)
 	assert_string_equal(str(&rec, "a2[0]", &a), "hi");
 	assert_non_null(audit_record_field(&rec, "old-auid"));
 	audit_record_free(&rec);
+
+	/* Quotes in a free word do not make it a field; '=' is ordinary in a bare value. */
+	parse_ok("type=AVC msg=audit(1700000003.000:95): \"a\"b'c' x=a=b y=1", &rec);
+	assert_int_equal(rec.nfields, 2);
+	assert_string_equal(audit_record_field(&rec, "x")->value, "a=b");
+	assert_string_equal(audit_record_field(&rec, "y")->value, "1");
+	audit_record_free(&rec);
 	arena_free(&a);
 }
 
