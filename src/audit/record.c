@@ -420,7 +420,15 @@ build(const struct scan *sc, struct audit_record *out)
 {
 	size_t fsz = (size_t)sc->n * sizeof(struct audit_field);
 	size_t msz = sc->msg >= 0 ? sc->sp[sc->msg].value_len + 1 : 0;
-	char *blk = arena_alloc(&out->mem, fsz + sc->len + 1 + msz);
+	size_t size = fsz + sc->len + 1 + msz;
+	char *blk;
+
+	/* The block is all the arena ever holds: make it the exact size, not the arena's
+	 * default chunk, so that the allocator can serve it from its caches of small blocks
+	 * (a few records of every event come and go). */
+	out->mem.first_chunk = size;
+	blk = arena_alloc(&out->mem, size);
+
 	char *text = blk + fsz;
 
 	memcpy(text, sc->s, sc->len);
