@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,31 @@ test_sbuf_escape_blocks_line_forgery(void **state)
 	sbuf_free(&b);
 }
 
+/* sbuf_putu() prints what printf would. */
+static void
+test_sbuf_putu(void **state)
+{
+	static const uint64_t values[] = { 0, 1, 7, 8, 0644, 0100644, 255, 0xc000003e, UINT64_MAX };
+	struct sbuf b = SBUF_INIT;
+	char want[80];
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		sbuf_reset(&b);
+		sbuf_putu(&b, values[i], 8);
+		sbuf_putc(&b, ' ');
+		sbuf_putu(&b, values[i], 10);
+		sbuf_putc(&b, ' ');
+		sbuf_putu(&b, values[i], 16);
+		snprintf(want, sizeof(want), "%" PRIo64 " %" PRIu64 " %" PRIx64, values[i],
+		         values[i], values[i]);
+		assert_string_equal(sbuf_str(&b), want);
+	}
+	sbuf_reset(&b);
+	sbuf_putu(&b, 5, 2);
+	assert_string_equal(sbuf_str(&b), "101");
+	sbuf_free(&b);
+}
+
 static void
 test_sbuf_printf_grows(void **state)
 {
@@ -497,6 +523,7 @@ main(void)
 		cmocka_unit_test(test_strnum_hexdecode),
 		cmocka_unit_test(test_log_targets),
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
+		cmocka_unit_test(test_sbuf_putu),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
 		cmocka_unit_test(test_arena_refuses_wrapping_sizes),
