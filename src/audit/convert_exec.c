@@ -40,7 +40,10 @@ parse_name(const char *name, uint64_t *idx, uint64_t *piece)
 
 	if (name[0] != 'a')
 		return XF_OTHER;
-	n = strspn(name + 1, "0123456789");
+	/* Not strspn(): it builds a byte table on every call, and this runs twice for every
+	 * argument of every EXECVE record. */
+	for (n = 0; name[1 + n] >= '0' && name[1 + n] <= '9'; n++)
+		;
 	if (n == 0 || strnum_u64(name + 1, n, 10, UINT32_MAX, idx) < 0)
 		return XF_OTHER;
 	name += 1 + n;
