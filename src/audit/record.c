@@ -414,6 +414,22 @@ scan_fields(struct scan *sc, size_t pos, bool split_gs)
 
 /* ---- building the record ----------------------------------------------------------------- */
 
+/* Link every field into the chain of its name's first byte, in input order. */
+static void
+chain_fields(struct audit_record *rec)
+{
+	_Static_assert(AUDIT_RECORD_MAX_FIELDS < UINT16_MAX, "positions must fit a chain link");
+	memset(rec->chain, 0, sizeof(rec->chain));
+	for (uint32_t i = rec->nfields; i-- > 0; ) {
+		struct audit_field *f = &rec->fields[i];
+		uint16_t *head = &rec->chain[(unsigned char)f->name[0] % AUDIT_RECORD_CHAINS];
+
+		f->next_same = *head;
+		*head = (uint16_t)(i + 1);
+	}
+	rec->chained = true;
+}
+
 /* One block: the field array, the text with NULs written over the separators, the message. */
 static void
 build(const struct scan *sc, struct audit_record *out)
@@ -454,6 +470,7 @@ build(const struct scan *sc, struct audit_record *out)
 			f->value = text + sp->value;
 		}
 	}
+	chain_fields(out);
 }
 
 /* Shared tail of both entry points: LINE says whether the input is a log line. */
@@ -529,6 +546,19 @@ audit_record_free(struct audit_record *rec)
 
 /* ---- lookup and decoding ----------------------------------------------------------------- */
 
+/* True if field F is called NAME.  A loop, not strcmp(): names are a few bytes long, and a
+ * library call costs more than comparing them. */
+static bool
+field_is(const struct audit_field *f, const char *name)
+{
+	const char *a = f->name;
+
+	for (size_t i = 0; a[i] == name[i]; i++)
+		if (a[i] == '\0')
+			return true;
+	return false;
+}
+
 const struct audit_field *
 audit_record_field(const struct audit_record *rec, const char *name)
 {
@@ -536,13 +566,25 @@ audit_record_field(const struct audit_record *rec, const char *name)
 
 	if (rec == NULL || name == NULL)
 		return NULL;
+	if (rec->chained) {
+		/* The same walk as below, over the fields that start like NAME only. */
+		for (uint32_t j = rec->chain[(unsigned char)name[0] % AUDIT_RECORD_CHAINS]; j != 0;
+		     j = rec->fields[j - 1].next_same) {
+			const struct audit_field *f = &rec->fields[j - 1];
+
+			if (!field_is(f, name))
+				continue;
+			if (!f->enriched)
+				return f;
+			if (enriched == NULL)
+				enriched = f;
+		}
+		return enriched;
+	}
 	for (uint32_t i = 0; i < rec->nfields; i++) {
 		const struct audit_field *f = &rec->fields[i];
 
-		/* Names are never empty, so both have a second byte (maybe the NUL); comparing
-		 * two bytes first keeps strcmp() to the one field that matches, where one byte
-		 * would call it for every uid, euid, suid and egid of a SYSCALL record. */
-		if (f->name[0] != name[0] || f->name[1] != name[1] || strcmp(f->name, name) != 0)
+		if (!field_is(f, name))
 			continue;
 		if (!f->enriched)
 			return f;
