@@ -157,6 +157,39 @@ test_lineread_bounded(void **state)
 	sbuf_free(&in);
 }
 
+/* Lines inside a block are handed out in place, a line across two blocks is assembled:
+ * both read the same.  (The reader's blocks are 64 KiB.) */
+static void
+test_lineread_across_blocks(void **state)
+{
+	struct sbuf in = SBUF_INIT;
+	struct lineread lr;
+	FILE *fp;
+
+	for (int i = 0; i < 65530; i++)
+		sbuf_putc(&in, 'a');
+	sbuf_puts(&in, "\nhello world\nnext\n\nlast");
+	assert_non_null(fp = fmemopen(in.buf, in.len, "r"));
+	assert_int_equal(lineread_init(&lr, fp, 100000), 0);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_int_equal(lr.len, 65530);
+	assert_int_equal(strlen(lr.line), 65530);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "hello world");	/* bytes 65531..65541: two blocks */
+	assert_int_equal(lr.len, 11);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "next");
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "");
+	assert_int_equal(lr.len, 0);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "last");
+	assert_int_equal(lineread_next(&lr), 0);
+	lineread_free(&lr);
+	fclose(fp);
+	sbuf_free(&in);
+}
+
 /* lineread_first() stops right after its line, so the stream can be handed on. */
 static void
 test_lineread_first(void **state)
@@ -518,6 +551,7 @@ main(void)
 		cmocka_unit_test(test_strnum_rejects_junk_and_range),
 		cmocka_unit_test(test_utf8_strict),
 		cmocka_unit_test(test_lineread_bounded),
+		cmocka_unit_test(test_lineread_across_blocks),
 		cmocka_unit_test(test_lineread_first),
 		cmocka_unit_test(test_timefmt_forms),
 		cmocka_unit_test(test_strnum_hexdecode),
