@@ -40,7 +40,10 @@ parse_name(const char *name, uint64_t *idx, uint64_t *piece)
 
 	if (name[0] != 'a')
 		return XF_OTHER;
-	n = strspn(name + 1, "0123456789");
+	/* Not strspn(): it builds a byte table on every call, and this runs twice for every
+	 * argument of every EXECVE record. */
+	for (n = 0; name[1 + n] >= '0' && name[1 + n] <= '9'; n++)
+		;
 	if (n == 0 || strnum_u64(name + 1, n, 10, UINT32_MAX, idx) < 0)
 		return XF_OTHER;
 	name += 1 + n;
@@ -170,14 +173,15 @@ size_args(struct conv *c, struct xstate *x)
 {
 	uint64_t top = 0, idx, piece;
 
-	for (uint32_t r = 0; r < c->n; r++) {
+	for (uint32_t r = 0; r < c->n && !x->have_argc; r++)
+		if (c->recs[r].type == AUDIT_EXECVE &&
+		    audit_record_get_u64(&c->recs[r], "argc", 10, &x->argc) == 0)
+			x->have_argc = true;
+	/* Without argc, the highest aN tells. */
+	for (uint32_t r = 0; r < c->n && !x->have_argc; r++) {
 		const struct audit_record *rec = &c->recs[r];
 
-		if (rec->type != AUDIT_EXECVE)
-			continue;
-		if (!x->have_argc && audit_record_get_u64(rec, "argc", 10, &x->argc) == 0)
-			x->have_argc = true;
-		for (uint32_t i = 0; i < rec->nfields; i++)
+		for (uint32_t i = 0; rec->type == AUDIT_EXECVE && i < rec->nfields; i++)
 			if (parse_name(rec->fields[i].name, &idx, &piece) != XF_OTHER && idx >= top)
 				top = idx + 1;
 	}

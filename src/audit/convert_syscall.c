@@ -448,7 +448,8 @@ set_arg(struct conv *c, const struct sc_spec *sp, const struct arg_spec *as, str
 		return;
 	case FMT_OCT:
 		v &= 0xffffffffu;
-		sbuf_printf(sb, "0%" PRIo64, v);
+		sbuf_putc(sb, '0');
+		sbuf_putu(sb, v, 8);
 		break;
 	case FMT_SYM:
 		v &= 0xffffffffu;

@@ -455,7 +455,8 @@ decode_flags(const struct decode_desc *d, unsigned abi, uint64_t v, struct sbuf 
 	if (rem != 0) {
 		if (out->len > start)
 			sbuf_putc(out, '|');
-		sbuf_printf(out, "0x%" PRIx64, rem);
+		sbuf_puts(out, "0x");
+		sbuf_putu(out, rem, 16);
 	}
 	if (out->len == start)
 		sbuf_putc(out, '0');

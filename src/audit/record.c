@@ -45,6 +45,18 @@
 #define SEC_MAX ((UINT64_MAX - 999 * NS_PER_MSEC) / NS_PER_SEC)
 #define TYPE_NAME_MAX 64
 
+/* Bytes the field scanner stops at, one table load per byte instead of four comparisons:
+ * the loops over names and bare values are most of the parser's time. */
+enum {
+	CL_SPACE = 1,           /* ends a word, a name or a bare value */
+	CL_EQ = 2,              /* ends a name */
+	CL_QUOTE = 4,           /* not allowed in a name or a bare value */
+};
+
+static const unsigned char byte_class[256] = {
+	[' '] = CL_SPACE, ['='] = CL_EQ, ['"'] = CL_QUOTE, ['\''] = CL_QUOTE,
+};
+
 /* A field as offsets into the input, before the text is copied. */
 struct span {
 	uint32_t name, name_len;
@@ -145,6 +157,22 @@ scan_header(struct scan *sc, size_t *pos, struct audit_record *out)
 	return 0;
 }
 
+/* The record types of nearly every syscall event, looked up before asking libaudit, whose
+ * audit_name_to_msg_type() compares the name with every type it knows. */
+static const struct {
+	const char *name;
+	size_t len;
+	int type;
+} common_types[] = {
+	{ "SYSCALL", 7, AUDIT_SYSCALL },
+	{ "PATH", 4, AUDIT_PATH },
+	{ "CWD", 3, AUDIT_CWD },
+	{ "PROCTITLE", 9, AUDIT_PROCTITLE },
+	{ "EXECVE", 6, AUDIT_EXECVE },
+	{ "SOCKADDR", 8, AUDIT_SOCKADDR },
+	{ "EOE", 3, AUDIT_EOE },
+};
+
 /* Map a record type name (SYSCALL, UNKNOWN[1334]) to its number. */
 static int
 parse_type(const char *name, size_t len, int *type)
@@ -152,6 +180,12 @@ parse_type(const char *name, size_t len, int *type)
 	char buf[TYPE_NAME_MAX];
 	uint64_t v;
 
+	for (size_t i = 0; i < sizeof(common_types) / sizeof(common_types[0]); i++) {
+		if (common_types[i].len == len && memcmp(common_types[i].name, name, len) == 0) {
+			*type = common_types[i].type;
+			return 0;
+		}
+	}
 	if (len > 9 && memcmp(name, "UNKNOWN[", 8) == 0 && name[len - 1] == ']') {
 		if (strnum_u64(name + 8, len - 9, 10, UINT16_MAX, &v) < 0 || v == 0)
 			return -EINVAL;
@@ -263,11 +297,13 @@ scan_braces(struct scan *sc, size_t v, struct span *sp, size_t *next)
 static int
 scan_bare(struct scan *sc, size_t v, struct span *sp, size_t *next)
 {
+	const unsigned char *s = (const unsigned char *)sc->s;
 	size_t i = v;
 
-	for (; i < sc->end && sc->s[i] != ' '; i++)
-		if (sc->s[i] == '"' || sc->s[i] == '\'')
-			return fail(sc, -EINVAL, "quote inside unquoted value");
+	while (i < sc->end && !(byte_class[s[i]] & (CL_SPACE | CL_QUOTE)))
+		i++;	/* '=' is an ordinary byte in a value */
+	if (i < sc->end && byte_class[s[i]] & CL_QUOTE)
+		return fail(sc, -EINVAL, "quote inside unquoted value");
 	size_t n = i - v;
 	const char *p = sc->s + v;
 	if (n == 6 && memcmp(p, "(null)", 6) == 0)
@@ -312,6 +348,22 @@ scan_value(struct scan *sc, uint32_t idx, size_t v, size_t *next)
 	}
 }
 
+/* The first space or '=' from POS, or END; set *QUOTE if a quote comes before it. */
+static size_t
+name_end(const struct scan *sc, size_t pos, size_t end, bool *quote)
+{
+	const unsigned char *s = (const unsigned char *)sc->s;
+
+	for (;;) {
+		while (pos < end && byte_class[s[pos]] == 0)
+			pos++;
+		if (pos == end || !(byte_class[s[pos]] & CL_QUOTE))
+			return pos;
+		*quote = true;
+		pos++;
+	}
+}
+
 /* Split the bytes [POS, END) into fields; DEPTH as in struct scan. */
 static int
 scan_section(struct scan *sc, size_t pos, size_t end, int depth)
@@ -325,10 +377,8 @@ scan_section(struct scan *sc, size_t pos, size_t end, int depth)
 			pos++;
 			continue;
 		}
-		size_t i = pos;
 		bool quote = false;
-		for (; i < end && sc->s[i] != ' ' && sc->s[i] != '='; i++)
-			quote |= sc->s[i] == '"' || sc->s[i] == '\'';
+		size_t i = name_end(sc, pos, end, &quote);
 		if (i == end || sc->s[i] == ' ') {
 			pos = i;	/* a free word, not a field */
 			continue;
@@ -364,13 +414,37 @@ scan_fields(struct scan *sc, size_t pos, bool split_gs)
 
 /* ---- building the record ----------------------------------------------------------------- */
 
+/* Link every field into the chain of its name's first byte, in input order. */
+static void
+chain_fields(struct audit_record *rec)
+{
+	_Static_assert(AUDIT_RECORD_MAX_FIELDS < UINT16_MAX, "positions must fit a chain link");
+	memset(rec->chain, 0, sizeof(rec->chain));
+	for (uint32_t i = rec->nfields; i-- > 0; ) {
+		struct audit_field *f = &rec->fields[i];
+		uint16_t *head = &rec->chain[(unsigned char)f->name[0] % AUDIT_RECORD_CHAINS];
+
+		f->next_same = *head;
+		*head = (uint16_t)(i + 1);
+	}
+	rec->chained = true;
+}
+
 /* One block: the field array, the text with NULs written over the separators, the message. */
 static void
 build(const struct scan *sc, struct audit_record *out)
 {
 	size_t fsz = (size_t)sc->n * sizeof(struct audit_field);
 	size_t msz = sc->msg >= 0 ? sc->sp[sc->msg].value_len + 1 : 0;
-	char *blk = arena_alloc(&out->mem, fsz + sc->len + 1 + msz);
+	size_t size = fsz + sc->len + 1 + msz;
+	char *blk;
+
+	/* The block is all the arena ever holds: make it the exact size, not the arena's
+	 * default chunk, so that the allocator can serve it from its caches of small blocks
+	 * (a few records of every event come and go). */
+	out->mem.first_chunk = size;
+	blk = arena_alloc(&out->mem, size);
+
 	char *text = blk + fsz;
 
 	memcpy(text, sc->s, sc->len);
@@ -396,6 +470,7 @@ build(const struct scan *sc, struct audit_record *out)
 			f->value = text + sp->value;
 		}
 	}
+	chain_fields(out);
 }
 
 /* Shared tail of both entry points: LINE says whether the input is a log line. */
@@ -471,6 +546,19 @@ audit_record_free(struct audit_record *rec)
 
 /* ---- lookup and decoding ----------------------------------------------------------------- */
 
+/* True if field F is called NAME.  A loop, not strcmp(): names are a few bytes long, and a
+ * library call costs more than comparing them. */
+static bool
+field_is(const struct audit_field *f, const char *name)
+{
+	const char *a = f->name;
+
+	for (size_t i = 0; a[i] == name[i]; i++)
+		if (a[i] == '\0')
+			return true;
+	return false;
+}
+
 const struct audit_field *
 audit_record_field(const struct audit_record *rec, const char *name)
 {
@@ -478,10 +566,25 @@ audit_record_field(const struct audit_record *rec, const char *name)
 
 	if (rec == NULL || name == NULL)
 		return NULL;
+	if (rec->chained) {
+		/* The same walk as below, over the fields that start like NAME only. */
+		for (uint32_t j = rec->chain[(unsigned char)name[0] % AUDIT_RECORD_CHAINS]; j != 0;
+		     j = rec->fields[j - 1].next_same) {
+			const struct audit_field *f = &rec->fields[j - 1];
+
+			if (!field_is(f, name))
+				continue;
+			if (!f->enriched)
+				return f;
+			if (enriched == NULL)
+				enriched = f;
+		}
+		return enriched;
+	}
 	for (uint32_t i = 0; i < rec->nfields; i++) {
 		const struct audit_field *f = &rec->fields[i];
 
-		if (f->name[0] != name[0] || strcmp(f->name, name) != 0)
+		if (!field_is(f, name))
 			continue;
 		if (!f->enriched)
 			return f;

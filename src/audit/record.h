@@ -36,7 +36,11 @@ struct audit_field {
 	uint32_t value_len;
 	enum audit_value_kind kind;
 	bool enriched;          /* after the 0x1d separator (interpreted, upper-case names) */
+	uint16_t next_same;     /* parser's lookup chain: 1 + position of the next field whose
+	                         * name starts with the same byte modulo 32; 0 = none */
 };
+
+#define AUDIT_RECORD_CHAINS 32
 
 struct audit_record {
 	int      type;          /* AUDIT_* message type number */
@@ -45,6 +49,12 @@ struct audit_record {
 	struct audit_field *fields;
 	uint32_t nfields;
 	uint64_t line;          /* input line number (log files), 0 for netlink */
+	/* Set by the parser so that audit_record_field() visits only the fields whose name
+	 * starts like the one it looks for: 1 + position of the first field of each chain (first
+	 * name byte modulo 32), 0 = none.  A record built by hand leaves CHAINED false, and
+	 * lookups then scan every field. */
+	uint16_t chain[AUDIT_RECORD_CHAINS];
+	bool chained;
 	struct arena mem;       /* owns the buffer, the names and values */
 };
 

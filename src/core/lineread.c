@@ -13,7 +13,7 @@
 int
 lineread_init(struct lineread *lr, FILE *fp, size_t max)
 {
-	*lr = (struct lineread){ .fp = fp, .max = max };
+	*lr = (struct lineread){ .fp = fp, .max = max, .line = "" };
 	lr->blk = malloc(LINEREAD_BLOCK);
 	return lr->blk ? 0 : -ENOMEM;
 }
@@ -24,7 +24,7 @@ lineread_free(struct lineread *lr)
 	if (lr == NULL)
 		return;
 	free(lr->blk);
-	free(lr->line);
+	free(lr->buf);
 	*lr = (struct lineread){ .fp = NULL };
 }
 
@@ -42,15 +42,15 @@ append(struct lineread *lr, const char *s, size_t n)
 		size_t cap = lr->cap ? lr->cap : 4096;
 		while (cap < lr->len + n + 1)
 			cap *= 2;
-		char *p = realloc(lr->line, cap);
+		char *p = realloc(lr->buf, cap);
 		if (p == NULL)
 			abort();	/* bounded by MAX; as arena.c and sbuf.c do */
-		lr->line = p;
+		lr->buf = p;
 		lr->cap = cap;
 	}
-	memcpy(lr->line + lr->len, s, n);
+	memcpy(lr->buf + lr->len, s, n);
 	lr->len += n;
-	lr->line[lr->len] = '\0';
+	lr->buf[lr->len] = '\0';
 }
 
 /* Refill the block.  1 when there is data, 0 at end of input, -errno on a read error. */
@@ -83,20 +83,30 @@ lineread_next(struct lineread *lr)
 
 	lr->len = 0;
 	lr->too_long = false;
-	if (lr->line)
-		lr->line[0] = '\0';
+	if (lr->buf)
+		lr->buf[0] = '\0';
 	for (;;) {
 		if (lr->bpos == lr->blen) {
 			rc = fill(lr);
+			lr->line = lr->buf ? lr->buf : "";
 			if (rc <= 0)
 				return rc < 0 ? rc : any;
 		}
-		any = true;
-		const char *s = lr->blk + lr->bpos;
-		const char *nl = memchr(s, '\n', lr->blen - lr->bpos);
+		char *s = lr->blk + lr->bpos;
+		char *nl = memchr(s, '\n', lr->blen - lr->bpos);
 		size_t take = nl != NULL ? (size_t)(nl - s) : lr->blen - lr->bpos;
+		if (nl != NULL && !any && take <= lr->max) {
+			/* The whole line is in the block: hand it out in place, no copy. */
+			*nl = '\0';
+			lr->line = s;
+			lr->len = take;
+			lr->bpos += take + 1;
+			return 1;
+		}
+		any = true;
 		append(lr, s, take);
 		lr->bpos += take + (nl != NULL);
+		lr->line = lr->buf ? lr->buf : "";
 		if (nl != NULL)
 			return 1;
 	}

@@ -16,14 +16,16 @@
 struct sbuf;
 
 struct lineread {
-	char *line;             /* the current line, NUL-terminated (read only) */
+	const char *line;       /* the current line, NUL-terminated, valid until the next call
+	                         * (in the block read, or in BUF when it spans blocks) */
 	size_t len;             /* its length; undefined content when TOO_LONG */
 	bool too_long;          /* the current line was longer than MAX */
 	uint64_t bytes;         /* bytes read from the stream so far */
 	/* Private. */
 	FILE *fp;
 	size_t max, cap;
-	char *blk;
+	char *buf;              /* a line that spans blocks is assembled here */
+	char *blk;              /* one block; a line within it is NUL-terminated in place */
 	size_t bpos, blen;
 	bool eof;
 };

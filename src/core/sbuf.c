@@ -82,6 +82,22 @@ sbuf_putc(struct sbuf *b, char c)
 }
 
 void
+sbuf_putu(struct sbuf *b, uint64_t v, unsigned base)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[64];           /* 64 binary digits at most */
+	size_t i = sizeof(buf);
+
+	if (base < 2 || base > 16)
+		abort();        /* a bug in the caller, as with a bad printf format */
+	do {
+		buf[--i] = digits[v % base];
+		v /= base;
+	} while (v != 0);
+	sbuf_add(b, buf + i, sizeof(buf) - i);
+}
+
+void
 sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct sbuf {
 	char   *buf;
@@ -24,6 +25,9 @@ char *sbuf_steal(struct sbuf *b);
 void sbuf_add(struct sbuf *b, const void *p, size_t n);
 void sbuf_puts(struct sbuf *b, const char *s);
 void sbuf_putc(struct sbuf *b, char c);
+/* Append the digits of V in BASE (2..16; letters lower case), no prefix, no padding: what
+ * "%" PRIo64, PRIu64 and PRIx64 print, without printf's cost on per-event paths. */
+void sbuf_putu(struct sbuf *b, uint64_t v, unsigned base);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));

@@ -18,6 +18,7 @@
 
 #define OUTQ_ERROR_LOG_NS (10 * UINT64_C(1000000000))   /* sink failures: one log line per */
 #define OUTQ_STOP_GRACE_MS 1000       /* after the deadline, for the sink to give up waiting */
+#define OUTQ_BATCH 64                 /* blocking mode: lines queued before the writer is woken */
 
 struct outq_node {
 	struct outq_node *next;
@@ -256,7 +257,12 @@ outq_push(struct outq *q, const char *line, size_t len, enum priority p, bool in
 		q->tail = n;
 		q->st.queued++;
 		q->st.pushed++;
-		pthread_cond_signal(&q->work);
+		/* A replay (blocking mode) wakes the writer once per batch: a wake-up is two
+		 * context switches, more than a replay spends on a whole event.  outq_flush()
+		 * and outq_close() wake it for the rest.  Live mode wakes it for every line, so
+		 * that no alert waits for the next one. */
+		if (!q->block || q->st.queued >= OUTQ_BATCH || q->st.queued >= q->capacity)
+			pthread_cond_signal(&q->work);
 		n = NULL;
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -279,6 +285,7 @@ outq_flush(struct outq *q, const struct timespec *deadline)
 	int rc = 0;
 
 	pthread_mutex_lock(&q->mu);
+	pthread_cond_signal(&q->work);	/* blocking mode may hold a batch not yet woken for */
 	while ((q->head != NULL || q->busy || q->reopen) && !q->done && rc == 0)
 		rc = outq_wait(q, &q->room, deadline);
 	pthread_mutex_unlock(&q->mu);

@@ -646,6 +646,26 @@ test_free_text_records(void **state)
 	assert_string_equal(str(&rec, "a2[0]", &a), "hi");
 	assert_non_null(audit_record_field(&rec, "old-auid"));
 	audit_record_free(&rec);
+
+	/* Names whose first bytes share a lookup chain (equal modulo 32) are told apart, and
+	 * the first of two equal names wins. */
+	parse_ok("type=AVC msg=audit(1700000003.000:95): a=1 A=2 !=3 ab=4 a=5 abc=6", &rec);
+	assert_string_equal(audit_record_field(&rec, "a")->value, "1");
+	assert_string_equal(audit_record_field(&rec, "A")->value, "2");
+	assert_string_equal(audit_record_field(&rec, "!")->value, "3");
+	assert_string_equal(audit_record_field(&rec, "ab")->value, "4");
+	assert_string_equal(audit_record_field(&rec, "abc")->value, "6");
+	assert_null(audit_record_field(&rec, "abcd"));
+	assert_null(audit_record_field(&rec, "b"));
+	assert_null(audit_record_field(&rec, ""));
+	audit_record_free(&rec);
+
+	/* Quotes in a free word do not make it a field; '=' is ordinary in a bare value. */
+	parse_ok("type=AVC msg=audit(1700000003.000:95): \"a\"b'c' x=a=b y=1", &rec);
+	assert_int_equal(rec.nfields, 2);
+	assert_string_equal(audit_record_field(&rec, "x")->value, "a=b");
+	assert_string_equal(audit_record_field(&rec, "y")->value, "1");
+	audit_record_free(&rec);
 	arena_free(&a);
 }
 

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,20 @@ test_strnum_accepts_whole_numbers(void **state)
 	assert_int_equal(i, -1);
 	assert_int_equal(strnum_i64z("-9223372036854775808", 10, INT64_MIN, INT64_MAX, &i), 0);
 	assert_true(i == INT64_MIN);
+	/* Either side of the length below which no overflow check is made. */
+	assert_int_equal(strnum_u64z("9999999999999999999", 10, UINT64_MAX, &u), 0);
+	assert_true(u == UINT64_C(9999999999999999999));
+	assert_int_equal(strnum_u64z("ffffffffffffffff", 16, UINT64_MAX, &u), 0);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(strnum_u64z("00000000000000000001", 10, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 1);
+	assert_int_equal(strnum_u64z("0000000000000000000000000000000A", 16, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 10);
+	assert_int_equal(strnum_u64z("1111111111111111111111111111111111111111111111111111111111111111",
+	                             2, UINT64_MAX, &u), 0);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(strnum_u64z("777", 8, UINT64_MAX, &u), 0);
+	assert_int_equal(u, 0777);
 }
 
 static void
@@ -61,6 +76,13 @@ test_strnum_rejects_junk_and_range(void **state)
 	assert_int_equal(strnum_u64z("12a", 10, UINT64_MAX, &u), -EINVAL);
 	assert_int_equal(strnum_u64z("18446744073709551616", 10, UINT64_MAX, &u), -ERANGE);
 	assert_int_equal(strnum_u64z("256", 10, 255, &u), -ERANGE);
+	assert_int_equal(strnum_u64z("10000000000000000", 16, UINT64_MAX, &u), -ERANGE);
+	assert_int_equal(strnum_u64z("1ffffffffffffffff", 16, UINT64_MAX, &u), -ERANGE);
+	assert_int_equal(strnum_u64z("8", 8, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("a", 10, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("g", 16, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64z("1\xff", 16, UINT64_MAX, &u), -EINVAL);
+	assert_int_equal(strnum_u64("1\0", 2, 10, UINT64_MAX, &u), -EINVAL);
 	assert_int_equal(strnum_i64z("9223372036854775808", 10, INT64_MIN, INT64_MAX, &i), -ERANGE);
 	assert_int_equal(strnum_i64z("-", 10, INT64_MIN, INT64_MAX, &i), -EINVAL);
 	assert_int_equal(strnum_i64z("-5", 10, 0, 10, &i), -ERANGE);
@@ -130,6 +152,39 @@ test_lineread_bounded(void **state)
 	assert_int_equal(lineread_next(&lr), 0);
 	assert_true(lr.cap <= 4096);			/* never grew past the first buffer */
 	assert_int_equal(lr.bytes, in.len);
+	lineread_free(&lr);
+	fclose(fp);
+	sbuf_free(&in);
+}
+
+/* Lines inside a block are handed out in place, a line across two blocks is assembled:
+ * both read the same.  (The reader's blocks are 64 KiB.) */
+static void
+test_lineread_across_blocks(void **state)
+{
+	struct sbuf in = SBUF_INIT;
+	struct lineread lr;
+	FILE *fp;
+
+	for (int i = 0; i < 65530; i++)
+		sbuf_putc(&in, 'a');
+	sbuf_puts(&in, "\nhello world\nnext\n\nlast");
+	assert_non_null(fp = fmemopen(in.buf, in.len, "r"));
+	assert_int_equal(lineread_init(&lr, fp, 100000), 0);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_int_equal(lr.len, 65530);
+	assert_int_equal(strlen(lr.line), 65530);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "hello world");	/* bytes 65531..65541: two blocks */
+	assert_int_equal(lr.len, 11);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "next");
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "");
+	assert_int_equal(lr.len, 0);
+	assert_int_equal(lineread_next(&lr), 1);
+	assert_string_equal(lr.line, "last");
+	assert_int_equal(lineread_next(&lr), 0);
 	lineread_free(&lr);
 	fclose(fp);
 	sbuf_free(&in);
@@ -257,6 +312,31 @@ test_sbuf_escape_blocks_line_forgery(void **state)
 	sbuf_reset(&b);
 	sbuf_escape(&b, "x\0y", 3);
 	assert_string_equal(sbuf_str(&b), "x\\x00y");
+	sbuf_free(&b);
+}
+
+/* sbuf_putu() prints what printf would. */
+static void
+test_sbuf_putu(void **state)
+{
+	static const uint64_t values[] = { 0, 1, 7, 8, 0644, 0100644, 255, 0xc000003e, UINT64_MAX };
+	struct sbuf b = SBUF_INIT;
+	char want[80];
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		sbuf_reset(&b);
+		sbuf_putu(&b, values[i], 8);
+		sbuf_putc(&b, ' ');
+		sbuf_putu(&b, values[i], 10);
+		sbuf_putc(&b, ' ');
+		sbuf_putu(&b, values[i], 16);
+		snprintf(want, sizeof(want), "%" PRIo64 " %" PRIu64 " %" PRIx64, values[i],
+		         values[i], values[i]);
+		assert_string_equal(sbuf_str(&b), want);
+	}
+	sbuf_reset(&b);
+	sbuf_putu(&b, 5, 2);
+	assert_string_equal(sbuf_str(&b), "101");
 	sbuf_free(&b);
 }
 
@@ -471,11 +551,13 @@ main(void)
 		cmocka_unit_test(test_strnum_rejects_junk_and_range),
 		cmocka_unit_test(test_utf8_strict),
 		cmocka_unit_test(test_lineread_bounded),
+		cmocka_unit_test(test_lineread_across_blocks),
 		cmocka_unit_test(test_lineread_first),
 		cmocka_unit_test(test_timefmt_forms),
 		cmocka_unit_test(test_strnum_hexdecode),
 		cmocka_unit_test(test_log_targets),
 		cmocka_unit_test(test_sbuf_escape_blocks_line_forgery),
+		cmocka_unit_test(test_sbuf_putu),
 		cmocka_unit_test(test_sbuf_printf_grows),
 		cmocka_unit_test(test_arena_alignment_and_large_blocks),
 		cmocka_unit_test(test_arena_refuses_wrapping_sizes),
