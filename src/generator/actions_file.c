@@ -182,9 +182,10 @@ rewrite_same(const char *file, char *why, size_t wl)
 	}
 	if (n == 0)
 		old[n++] = '\n';
+	errno = EIO;            /* a short write sets none */
 	if ((fd = open(file, O_WRONLY | O_CLOEXEC)) < 0 || write(fd, old, (size_t)n) != n) {
 		rc = -errno;
-		GEN_WHY(why, wl, "write %s: %s", file, strerror(errno));
+		GEN_WHY(why, wl, "write %s: %s", file, strerror(-rc));
 	}
 	if (fd >= 0)
 		close(fd);
@@ -209,13 +210,14 @@ act_release_agent(struct gen_ctx *g, pid_t *pid, char *why, size_t wl)
 	snprintf(dir, sizeof(dir), "%s/cgroup", g->dir);
 	snprintf(file, sizeof(file), "%s/release_agent", dir);
 	if (mkdir(dir, 0700) < 0) {
-		GEN_WHY(why, wl, "mkdir %s: %s", dir, strerror(errno));
-		return -errno;
+		rc = -errno;
+		GEN_WHY(why, wl, "mkdir %s: %s", dir, strerror(-rc));
+		return rc;
 	}
 	*pid = getpid();
 	if (mount("cgroup", dir, "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0) {
 		rc = -errno;
-		GEN_WHY(why, wl, "mount -t cgroup -o %s: %s", opts, strerror(errno));
+		GEN_WHY(why, wl, "mount -t cgroup -o %s: %s", opts, strerror(-rc));
 	} else {
 		rc = rewrite_same(file, why, wl);
 		umount(dir);
