@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,9 +117,10 @@ act_auditctl(struct gen_ctx *g, pid_t *pid, char *why, size_t wl)
 	                     ARGS("-w", "/etc/shikra-gen-none", "-p", "wa", "-k", "shikra-gen"), pid);
 }
 
-/* Copy this program to DIR/NAME, run it there, remove it. */
+/* Copy this program to DIR/shikra-gen-PID and run it there.  The copy is removed at once,
+ * or with KEEP noted in G->dropped for gen_cleanup(). */
 static int
-run_copy(struct gen_ctx *g, const char *dir, pid_t *pid, char *why, size_t wl)
+run_copy(struct gen_ctx *g, const char *dir, bool keep, pid_t *pid, char *why, size_t wl)
 {
 	char path[256];
 	char *argv[] = { "shikra-gen-copy", NULL };
@@ -132,20 +134,27 @@ run_copy(struct gen_ctx *g, const char *dir, pid_t *pid, char *why, size_t wl)
 	rc = gen_spawn(path, argv, "exit", pid);
 	if (rc < 0)
 		GEN_WHY(why, wl, "cannot run %s: %s", path, strerror(-rc));
-	unlink(path);
+	if (keep)
+		snprintf(g->dropped, sizeof(g->dropped), "%s", path);
+	else
+		unlink(path);
 	return rc;
 }
 
 int
 act_exec_dev_shm(struct gen_ctx *g, pid_t *pid, char *why, size_t wl)
 {
-	return run_copy(g, "/dev/shm", pid, why, wl);
+	return run_copy(g, "/dev/shm", false, pid, why, wl);
 }
 
+/* The copy goes to the container's root directory, which is in its writable layer: the
+ * private directory is not (a tmpfs, see runctr.c), so that no other action drops a binary.
+ * It stays until the generator ends: whether an executable is in the writable layer is
+ * looked up there when the monitor handles the exec, which an immediate unlink would race. */
 int
 act_drop_and_exec(struct gen_ctx *g, pid_t *pid, char *why, size_t wl)
 {
-	return run_copy(g, g->dir, pid, why, wl);
+	return run_copy(g, "", true, pid, why, wl);
 }
 
 int

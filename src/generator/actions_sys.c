@@ -101,8 +101,9 @@ act_mount_in_container(struct gen_ctx *g, pid_t *pid, char *why, size_t wl)
 
 	snprintf(dir, sizeof(dir), "%s/mnt", g->dir);
 	if (mkdir(dir, 0700) < 0) {
-		GEN_WHY(why, wl, "mkdir %s: %s", dir, strerror(errno));
-		return -errno;
+		int rc = -errno;
+		GEN_WHY(why, wl, "mkdir %s: %s", dir, strerror(-rc));
+		return rc;
 	}
 	*pid = getpid();
 	if (mount("shikra-gen", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") == 0)

@@ -17,18 +17,25 @@ enum gen_where { GEN_HOST = 1, GEN_CONTAINER = 2, GEN_BOTH = 3 };
 struct gen_ctx {
 	char dir[64];           /* private directory (/var/tmp or /tmp), removed at exit */
 	char self[128];         /* copy of this program in DIR, mode 0755 */
+	char dropped[256];      /* a copy outside DIR that gen_cleanup() removes, or "" */
 	bool inside;            /* running inside the test container */
 	const char *image;      /* container image (host side of --container) */
 	const char *argv0;      /* how we were started (for the container launch) */
 };
 
+/* RUN's result when the action cannot apply to this machine (the attack is impossible here,
+ * e.g. no cgroup v1 hierarchy for release_agent): the line says "skip: WHY". */
+#define GEN_SKIP 1
+
 /* One action.  RUN performs the triggering syscall and stores in *PID the process that
- * made it (host pid namespace view); 0, or -errno with a reason in WHY. */
+ * made it (host pid namespace view); 0, GEN_SKIP, or -errno, with a reason in WHY. */
 struct gen_action {
 	const char *name;
 	const char *rule;
 	enum gen_where where;
-	const char *ctr_flags;  /* podman run flag for an own container (--privileged ...), or NULL */
+	/* podman run flags for an own container, separated by blanks ("--privileged",
+	 * "--cap-add=SYS_MODULE" ...), or NULL: the action then shares the common container. */
+	const char *ctr_flags;
 	const char *ctr_image;  /* an own container from the image tagged so, or NULL */
 	int (*run)(struct gen_ctx *g, pid_t *pid, char *why, size_t whylen);
 };
@@ -37,7 +44,8 @@ extern const struct gen_action gen_actions[];
 extern const unsigned gen_nactions;
 
 /* --- util.c --- */
-/* Create the private directory and the copy of this program in it. 0 or -errno. */
+/* Create the private directory and the copy of this program in it. 0 or -errno.
+ * gen_cleanup() removes both, and G->dropped. */
 int  gen_setup(struct gen_ctx *g);
 void gen_cleanup(struct gen_ctx *g);
 /* Copy file SRC to DST with MODE.  0 or -errno. */

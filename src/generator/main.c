@@ -6,11 +6,12 @@
  *       run each action whose name matches the POSIX extended REGEX (all without one) and
  *       that applies to the place, one at a time; one line per action:
  *       ACTION <TAB> RULE <TAB> WHERE <TAB> PID <TAB> START_NS <TAB> END_NS <TAB> ok
- *       (or "error: reason").  START/END are CLOCK_REALTIME nanoseconds around the action.
+ *       (or "error: reason", or "skip: reason" when the attack cannot exist on this
+ *       machine).  START/END are CLOCK_REALTIME nanoseconds around the action.
  *       PID made the triggering syscall: a host pid, or with --container INNERPID@CTRID,
  *       the pid inside the container's pid namespace and the container's short id (its
  *       host name), since a container cannot see its host pids.  Exit 0 when every
- *       action ran, 1 otherwise.
+ *       action ran or was skipped, 1 otherwise.
  *
  * --container runs the container actions in podman containers of IMG (default
  * localhost/shikra-busybox:test) with this program bind-mounted; the container side is
@@ -69,9 +70,10 @@ run_one(struct gen_ctx *g, const struct gen_action *a)
 	if (rc < 0 && why[0] == '\0')
 		snprintf(why, sizeof(why), "%s", strerror(-rc));
 	printf("%s\t%s\t%s\t%s\t%llu\t%llu\t%s%s\n", a->name, a->rule, where_name(a->where),
-	       pidtxt, t0, t1, rc < 0 ? "error: " : "ok", rc < 0 ? why : "");
+	       pidtxt, t0, t1, rc < 0 ? "error: " : rc == GEN_SKIP ? "skip: " : "ok",
+	       rc != 0 ? why : "");
 	fflush(stdout);
-	return rc == 0;
+	return rc >= 0;
 }
 
 static int

@@ -89,6 +89,9 @@ gen_cleanup(struct gen_ctx *g)
 		"data",
 	};
 
+	if (g->dropped[0] != '\0')
+		unlink(g->dropped);
+	g->dropped[0] = '\0';
 	if (g->dir[0] == '\0')
 		return;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -11,7 +11,9 @@
         Match every action line of `shikra-event-generator run` (HOST, CTR) to the alert its
         rule must raise; print one row per action and a summary; exit 1 on any miss, late or
         wrong alert, on any action that did not run, and on any other alert at Warning or
-        above inside an action's window that FILE does not allow.
+        above inside an action's window that FILE does not allow.  An action the generator
+        skipped ("skip: reason": the attack cannot exist on this machine) is listed with its
+        reason and fails nothing.
 
     check.py baseline --alerts OUT --steps STEPS
         Benign activity: print every alert with the step it fell in; exit 1 if any alert is
@@ -132,6 +134,7 @@ class Action:
         self.line = line.rstrip("\n")
         self.in_container = in_container
         self.ok = False
+        self.skip = None
         self.error = None
         if len(cols) < 7:
             self.name, self.rule = cols[0], cols[1] if len(cols) > 1 else "?"
@@ -149,6 +152,8 @@ class Action:
         status = "\t".join(cols[6:])
         if status == "ok":
             self.ok = True
+        elif status.startswith("skip: "):
+            self.skip = status[len("skip: "):]
         else:
             self.error = status or "no status"
 
@@ -222,6 +227,7 @@ class Matcher:
         self.window = window_ns
         self.rows = []
         self.failures = 0
+        self.skipped = 0
 
     def in_window(self, act, a):
         return act.start - SLACK_NS <= a.t <= act.end + self.window
@@ -281,6 +287,10 @@ class Matcher:
 
     def check(self, act):
         where = act.where_label()
+        if act.skip is not None:
+            self.skipped += 1
+            self.rows.append((act.name, where, act.rule, "-", "-", f"skipped: {act.skip}"))
+            return
         if not act.ok:
             self.fail_row(act, where, "-", f"action did not run: {act.error}")
             return
@@ -366,7 +376,8 @@ def cmd_actions(args):
     fired = sum(1 for r in m.rows if r[3] == "yes" and not r[5].startswith("FAIL"))
     total = len(host) + len(ctr)
     print(f"summary: {total} actions ({len(host)} host, {len(ctr)} container), {fired} proved, "
-          f"{m.failures} failed, {nmiss} not run, {len(bad)} unexpected alerts, "
+          f"{m.failures} failed, {m.skipped} skipped, {nmiss} not run, "
+          f"{len(bad)} unexpected alerts, "
           f"{len(outside)} severe alerts outside windows, {len(alerts)} alerts in all")
     return 1 if (m.failures or nmiss or bad or total == 0) else 0
 
