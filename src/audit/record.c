@@ -414,7 +414,16 @@ scan_fields(struct scan *sc, size_t pos, bool split_gs)
 
 /* ---- building the record ----------------------------------------------------------------- */
 
-/* Link every field into the chain of its name's first byte, in input order. */
+/* The chain of the field called NAME: its first two bytes (the NUL of a one-byte name). */
+static unsigned
+chain_of(const char *name)
+{
+	unsigned c0 = (unsigned char)name[0];
+
+	return (c0 * 8 + (c0 ? (unsigned char)name[1] : 0)) % AUDIT_RECORD_CHAINS;
+}
+
+/* Link every field into the chain of its name, in input order. */
 static void
 chain_fields(struct audit_record *rec)
 {
@@ -422,7 +431,7 @@ chain_fields(struct audit_record *rec)
 	memset(rec->chain, 0, sizeof(rec->chain));
 	for (uint32_t i = rec->nfields; i-- > 0; ) {
 		struct audit_field *f = &rec->fields[i];
-		uint16_t *head = &rec->chain[(unsigned char)f->name[0] % AUDIT_RECORD_CHAINS];
+		uint16_t *head = &rec->chain[chain_of(f->name)];
 
 		f->next_same = *head;
 		*head = (uint16_t)(i + 1);
@@ -568,7 +577,7 @@ audit_record_field(const struct audit_record *rec, const char *name)
 		return NULL;
 	if (rec->chained) {
 		/* The same walk as below, over the fields that start like NAME only. */
-		for (uint32_t j = rec->chain[(unsigned char)name[0] % AUDIT_RECORD_CHAINS]; j != 0;
+		for (uint32_t j = rec->chain[chain_of(name)]; j != 0;
 		     j = rec->fields[j - 1].next_same) {
 			const struct audit_field *f = &rec->fields[j - 1];
 

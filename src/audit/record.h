@@ -37,7 +37,7 @@ struct audit_field {
 	enum audit_value_kind kind;
 	bool enriched;          /* after the 0x1d separator (interpreted, upper-case names) */
 	uint16_t next_same;     /* parser's lookup chain: 1 + position of the next field whose
-	                         * name starts with the same byte modulo 32; 0 = none */
+	                         * first two name bytes hash alike; 0 = none */
 };
 
 #define AUDIT_RECORD_CHAINS 32
@@ -50,8 +50,8 @@ struct audit_record {
 	uint32_t nfields;
 	uint64_t line;          /* input line number (log files), 0 for netlink */
 	/* Set by the parser so that audit_record_field() visits only the fields whose name
-	 * starts like the one it looks for: 1 + position of the first field of each chain (first
-	 * name byte modulo 32), 0 = none.  A record built by hand leaves CHAINED false, and
+	 * starts like the one it looks for: 1 + position of the first field of each chain (a
+	 * hash of the first two name bytes, so that auid and arch, suid and ses part), 0 = none.  A record built by hand leaves CHAINED false, and
 	 * lookups then scan every field. */
 	uint16_t chain[AUDIT_RECORD_CHAINS];
 	bool chained;

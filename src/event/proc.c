@@ -56,9 +56,21 @@ proc_strdup(struct proc *p, const char *s)
 void
 proc_set_argv(struct proc *p, const char *const *argv, uint32_t count)
 {
-	p->argv = arena_alloc(&p->mem, ((size_t)count + 1) * sizeof(char *));	/* no 32-bit wrap */
+	size_t ptrs = ((size_t)count + 1) * sizeof(char *), bytes = ptrs;	/* no 32-bit wrap */
+	char *text;
+
+	/* One block for the array and the strings: argument by argument, a small first chunk
+	 * would grow several times for every exec. */
 	for (uint32_t i = 0; i < count; i++)
-		p->argv[i] = arena_strdup(&p->mem, argv[i]);
+		bytes += strlen(argv[i]) + 1;
+	p->argv = arena_alloc(&p->mem, bytes);
+	text = (char *)p->argv + ptrs;
+	for (uint32_t i = 0; i < count; i++) {
+		size_t n = strlen(argv[i]) + 1;
+
+		p->argv[i] = memcpy(text, argv[i], n);
+		text += n;
+	}
 	p->argv[count] = NULL;
 	p->argc = count;
 }

@@ -11,6 +11,7 @@
 
 #include "rules/compile.h"
 #include "rules/constant.h"
+#include "rules/eval.h"
 
 struct compiler {
 	struct chk_prog *prog;
@@ -315,7 +316,11 @@ compile_check(struct compiler *c, const struct ast_node *n)
 	                   cmp->op == OP_INTERSECTS);
 	cmp->ne_all = cmp->op == OP_NE && cmp->lhs.nxf == 0 &&
 	              (is_either_end(&cmp->lhs) || cmp->type_alias);
-	return compile_constants(c, n, cmp) < 0 ? NULL : fold_missing(c, k);
+	if (compile_constants(c, n, cmp) < 0)
+		return NULL;
+	if (cmp->type_alias)
+		cmp->types = eval_type_table(cmp, &c->prog->mem);
+	return fold_missing(c, k);
 }
 
 static struct chk *compile_node(struct compiler *c, const struct ast_node *n);

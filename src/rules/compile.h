@@ -64,6 +64,8 @@ struct chk_cmp {
 	bool type_alias;            /* evt.type against names: a grouped fanotify event takes
 	                             * its syscalls' names (see eval.h) */
 	regex_t *re;                /* regex: the pattern anchored at both ends */
+	uint64_t *types;            /* type_alias: bit T set when the type T's own name passes
+	                             * (see eval_type_table()); in the program's arena */
 };
 
 struct chk {

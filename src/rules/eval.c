@@ -385,6 +385,35 @@ eval_cmp(const struct chk_cmp *cmp, const struct event *ev, struct arena *scratc
 	return false;
 }
 
+#define TYPE_WORDS (((size_t)EVT__COUNT + 63) / 64)
+
+uint64_t *
+eval_type_table(const struct chk_cmp *cmp, struct arena *mem)
+{
+	uint64_t *bits = arena_zalloc(mem, TYPE_WORDS * sizeof(*bits));
+
+	for (size_t t = 0; t < EVT__COUNT; t++) {
+		const char *name = event_type_name((enum event_type)t);
+		struct fvalue v = { .type = FT_STRING, .str = { .s = name, .len = strlen(name) } };
+		struct chk_const l;
+
+		/* An empty name is no value (field_x_evt_type()): the comparison is false.  One
+		 * value makes the ne_all loop and the any-value loop of eval_cmp() agree. */
+		if (v.str.len > 0 && to_const(&v, cmp->cls, &l) && match_consts(cmp, &l, mem))
+			bits[t / 64] |= UINT64_C(1) << (t % 64);
+	}
+	return bits;
+}
+
+/* Can CMP be answered from its type table for EV?  Not when evt.type is some other name
+ * (an unnamed syscall, an event read back from JSON) or EV stands for a group. */
+static bool
+type_table_applies(const struct chk_cmp *cmp, const struct event *ev)
+{
+	return cmp->types != NULL && ev->source != EVS_FANOTIFY &&
+	       (unsigned)ev->type < EVT__COUNT && ev->name == event_type_name(ev->type);
+}
+
 bool
 eval_chk(const struct chk *c, const struct event *ev, struct arena *scratch)
 {
@@ -406,6 +435,8 @@ eval_chk(const struct chk *c, const struct event *ev, struct arena *scratch)
 				return true;
 		return false;
 	case CHK_CMP:
+		if (type_table_applies(&c->cmp, ev))
+			return (c->cmp.types[ev->type / 64] >> (ev->type % 64)) & 1;
 		return eval_cmp(&c->cmp, ev, scratch);
 	}
 	return false;

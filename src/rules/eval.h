@@ -15,6 +15,13 @@
 
 bool eval_chk(const struct chk *c, const struct event *ev, struct arena *scratch);
 
+/* For an evt.type comparison with constants (chk_cmp.type_alias): the result of CMP for each
+ * event type, as a bitmap over enum event_type allocated in MEM, computed with the same
+ * matching as any value.  eval_chk() answers from it for an event whose evt.type is its
+ * type's own name and which stands for no other syscalls: most rules test evt.type, and a
+ * rule offered to an event (see ruleset.h) usually tests it again. */
+uint64_t *eval_type_table(const struct chk_cmp *cmp, struct arena *mem);
+
 /* fanotify reports one "open" for open/openat/openat2 and one "rename" for the rename family.
  * Such an event stands for each syscall of its group: a comparison of evt.type with names
  * (=, !=, in, intersects) holds for it as it would for any of them (!= only when it holds

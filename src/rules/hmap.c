@@ -22,7 +22,16 @@ struct hmap {
 	struct hmap_slot *slots;
 	size_t cap;         /* a power of two */
 	size_t n;
+	uint64_t lens;      /* bit L set: some key is L bytes long (bit 63: 63 or more) */
 };
+
+/* A key's bit in struct hmap's LENS: most lookups (a process name, a path) miss every key
+ * of a set by length alone, and then nothing needs hashing. */
+static uint64_t
+len_bit(size_t len)
+{
+	return UINT64_C(1) << (len < 63 ? len : 63);
+}
 
 static uint64_t
 hash_bytes(const void *p, size_t len)
@@ -125,6 +134,7 @@ hmap_put(struct hmap *m, const void *key, size_t len, void *val)
 		copy[len] = '\0';
 		*s = (struct hmap_slot){ .hash = h, .key = copy, .len = len };
 		m->n++;
+		m->lens |= len_bit(len);
 	}
 	s->val = val;
 	return 0;
@@ -133,7 +143,9 @@ hmap_put(struct hmap *m, const void *key, size_t len, void *val)
 bool
 hmap_get(const struct hmap *m, const void *key, size_t len, void **val)
 {
-	return m != NULL && hmap_get_hashed(m, hash_bytes(key, len), key, len, val);
+	if (m == NULL || !(m->lens & len_bit(len)))
+		return false;
+	return hmap_get_hashed(m, hash_bytes(key, len), key, len, val);
 }
 
 bool
@@ -141,7 +153,7 @@ hmap_get_hashed(const struct hmap *m, uint64_t h, const void *key, size_t len, v
 {
 	struct hmap_slot *s;
 
-	if (m == NULL)
+	if (m == NULL || !(m->lens & len_bit(len)))
 		return false;
 	s = find_slot(m->slots, m->cap, h, key, len);
 	if (s->key == NULL)

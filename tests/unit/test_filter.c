@@ -608,6 +608,38 @@ test_fields_used(void **state)
 	diags_free(&d);
 }
 
+/* evt.type tests are answered from a per-type table (eval_type_table()) only while evt.type
+ * is the type's own name: the same type under another name must compare by that name. */
+static void
+test_type_table(void **state)
+{
+	static const struct { const char *cond; bool own, copy, other; } rows[] = {
+		{ "evt.type = openat", true, true, false },
+		{ "evt.type != openat", false, false, true },
+		{ "evt.type in (open, openat, openat2)", true, true, false },
+		{ "evt.type in (frobnicate, execve)", false, false, true },
+		{ "not evt.type = openat", false, false, true },
+	};
+	struct arena scratch = ARENA_INIT;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct diags d = DIAGS_INIT;
+		struct filter *f = NULL;
+		struct event *ev = test_event(EV_OPEN);
+
+		assert_int_equal(filter_compile(test_env, rows[i].cond, NULL, 0, &f, &d), 0);
+		assert_int_equal(filter_eval(f, ev, &scratch), rows[i].own);
+		ev->name = event_strdup(ev, "openat");      /* same text, not the table's string */
+		assert_int_equal(filter_eval(f, ev, &scratch), rows[i].copy);
+		ev->name = event_strdup(ev, "frobnicate");
+		assert_int_equal(filter_eval(f, ev, &scratch), rows[i].other);
+		event_free(ev);
+		filter_free(f);
+		diags_free(&d);
+	}
+	arena_free(&scratch);
+}
+
 int
 main(void)
 {
@@ -617,6 +649,7 @@ main(void)
 		cmocka_unit_test(test_to_string),
 		cmocka_unit_test(test_pmatch_linear),
 		cmocka_unit_test(test_fields_used),
+		cmocka_unit_test(test_type_table),
 		TEST_FILTER_MORE_TESTS
 	};
 
