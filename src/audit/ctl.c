@@ -25,6 +25,7 @@
 #include <linux/netlink.h>
 
 #include "audit/ctl.h"
+#include "core/now.h"
 
 /* Rule answers are about 1 KiB plus their strings; status answers are tiny. */
 #define CTL_BUF_SIZE (64 * 1024)
@@ -100,15 +101,6 @@ ctl_send(struct audit_ctl *c, uint16_t type, uint16_t flags, const void *p, size
 	return 0;
 }
 
-static int64_t
-ctl_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Hand each message of the datagram in c->buf (N bytes) that answers the current request to
  * FN, until FN says it is done.  Messages of other sequence numbers are stale: skipped. */
 static int
@@ -130,13 +122,13 @@ ctl_walk(struct audit_ctl *c, size_t n, ctl_answer_fn *fn, void *arg)
 static int
 ctl_wait(struct audit_ctl *c, ctl_answer_fn *fn, void *arg)
 {
-	int64_t deadline = ctl_now_ms() + AUDIT_CTL_TIMEOUT_MS;
+	int64_t deadline = (int64_t)(now_mono_ns() / NOW_NS_PER_MS) + AUDIT_CTL_TIMEOUT_MS;
 	struct pollfd pfd = { .fd = mnl_socket_get_fd(c->nl), .events = POLLIN };
 	size_t n;
 	int rc;
 
 	for (;;) {
-		int64_t left = deadline - ctl_now_ms();
+		int64_t left = deadline - (int64_t)(now_mono_ns() / NOW_NS_PER_MS);
 		if (left <= 0)
 			return -ETIMEDOUT;
 		rc = poll(&pfd, 1, (int)left);

@@ -21,6 +21,7 @@
 #include "audit/replay.h"
 #include "core/lineread.h"
 #include "core/log.h"
+#include "core/now.h"
 
 #define REPLAY_REPORTS      20            /* default for opts->max_reports */
 #define REPLAY_PROGRESS_NS  250000000ULL  /* at most four progress updates a second */
@@ -43,15 +44,6 @@ struct replay {
 	uint64_t start_ns, shown_ns;
 	bool shown;             /* a progress line is on the terminal */
 };
-
-static uint64_t
-replay_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* --- reporting and progress ---------------------------------------------------------------- */
 
@@ -91,7 +83,7 @@ progress_tick(struct replay *rp)
 
 	if (!rp->opts->progress || rp->lineno % REPLAY_PROGRESS_EVERY != 0)
 		return;
-	now_ns = replay_clock();
+	now_ns = now_mono_ns();
 	if (now_ns - rp->shown_ns >= REPLAY_PROGRESS_NS)
 		progress_show(rp, now_ns);
 }
@@ -220,7 +212,7 @@ audit_replay(FILE *fp, const char *first, size_t first_len,
 	memset(rp.st, 0, sizeof(*rp.st));
 	rp.name = rp.opts->name != NULL ? rp.opts->name : "-";
 	rp.max_reports = rp.opts->max_reports ? rp.opts->max_reports : REPLAY_REPORTS;
-	rp.start_ns = replay_clock();
+	rp.start_ns = now_mono_ns();
 	rc = lineread_init(&rp.rd, fp, AUDIT_RECORD_MAX_LEN);
 	if (rc == 0)
 		rc = audit_asm_new(&asm_cfg, replay_group, &rp, &rp.assembler);

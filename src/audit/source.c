@@ -23,24 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 
 #include "audit/source_priv.h"
 #include "core/log.h"
+#include "core/now.h"
 
 #define AUDIT_ENABLED_LOCKED 2
-
-uint64_t
-asrc_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static bool
 owner_alive(uint32_t pid, pid_t self)

@@ -76,7 +76,6 @@ struct asrc_note {
 	unsigned ncounts;
 };
 
-uint64_t asrc_now_ns(void);                      /* CLOCK_REALTIME */
 
 /* source_found.c: the settings as the host had them, kept in cfg.state_file across a crash.
  * recall: if the file exists and our leftover rules (or LEFTOVERS) show a crashed run, take

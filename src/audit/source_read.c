@@ -20,6 +20,7 @@
 
 #include "audit/source_priv.h"
 #include "core/log.h"
+#include "core/now.h"
 
 void
 asrc_deliver(struct audit_source *s, struct event *ev)
@@ -130,7 +131,7 @@ int
 audit_source_read(struct audit_source *s, unsigned budget)
 {
 	int fd = mnl_socket_get_fd(s->data);
-	uint64_t now = asrc_now_ns();
+	uint64_t now = now_wall_ns();
 	size_t n;
 	int rc;
 

@@ -14,6 +14,7 @@
 
 #include "audit/source_priv.h"
 #include "core/log.h"
+#include "core/now.h"
 #include "core/sbuf.h"
 #include "rules/auditrules.h"
 
@@ -85,7 +86,7 @@ delete_rule(struct audit_source *s, const struct asrc_rule *r)
 
 	if (rc == 0) {
 		s->own_removes++;
-		s->own_change_ns = asrc_now_ns();
+		s->own_change_ns = now_wall_ns();
 	}
 	return rc;
 }

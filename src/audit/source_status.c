@@ -19,6 +19,7 @@
 
 #include "audit/source_priv.h"
 #include "core/log.h"
+#include "core/now.h"
 #include "rules/auditrules.h"
 
 #ifndef SOL_NETLINK
@@ -56,7 +57,7 @@ asrc_internal(struct audit_source *s, const struct asrc_note *n)
 	struct event *ev = event_new(EVT_internal, EVS_INTERNAL);
 	char num[24];
 
-	ev->ts_ns = asrc_now_ns();
+	ev->ts_ns = now_wall_ns();
 	event_add_kv(ev, "rule", n->rule);
 	event_add_kv(ev, "priority", n->priority);
 	event_add_kv(ev, "msg", n->msg);
@@ -188,7 +189,7 @@ static bool
 own_removal(struct audit_source *s, const struct event *ev)
 {
 	if (ev->pid != EVENT_NUM_UNSET || s->own_removes == 0 ||
-	    asrc_now_ns() - s->own_change_ns > ASRC_OWN_CHANGE_NS)
+	    now_wall_ns() - s->own_change_ns > ASRC_OWN_CHANGE_NS)
 		return false;
 	s->own_removes--;
 	return true;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/now.h"
 #include "core/sbuf.h"
 #include "core/timefmt.h"
 #include "event/event_json.h"
@@ -34,15 +35,6 @@ struct outputs {
 };
 
 static void outputs_report_drops(struct outputs *o, bool force);
-
-static uint64_t
-output_clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 void
 output_time_text(uint64_t ts_ns, bool iso, struct sbuf *out)
@@ -283,7 +275,7 @@ outputs_stats(const struct outputs *o, const char *sink, struct output_stats *st
 static void
 outputs_report_drops(struct outputs *o, bool force)
 {
-	uint64_t now = output_clock_ns(CLOCK_MONOTONIC), delta[OUTPUT_MAX_SINKS];
+	uint64_t now = now_mono_ns(), delta[OUTPUT_MAX_SINKS];
 	uint64_t ms = (uint64_t)(o->cfg.drop_report_ms > 0 ? o->cfg.drop_report_ms :
 	                         OUTPUT_DROP_REPORT_MS);
 	uint64_t total = 0, all = 0;
@@ -320,7 +312,7 @@ outputs_report_drops(struct outputs *o, bool force)
 	o->drop_reports++;
 	log_warnx("%s", sbuf_str(&msg));
 	outputs_internal(o, PRIO_CRITICAL, "Alerts dropped", sbuf_str(&msg), fields,
-	                 output_clock_ns(CLOCK_REALTIME));
+	                 now_wall_ns());
 	sbuf_free(&msg);
 }
 

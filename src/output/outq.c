@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/now.h"
 #include "output/outq.h"
 
 #define OUTQ_ERROR_LOG_NS (10 * UINT64_C(1000000000))   /* sink failures: one log line per */
@@ -45,15 +46,6 @@ struct outq {
 	uint64_t errors_unlogged, last_error_log_ns;
 };
 
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void
 outq_deadline(int ms, struct timespec *deadline)
 {
@@ -80,7 +72,7 @@ outq_wait(struct outq *q, pthread_cond_t *cond, const struct timespec *deadline)
 static void
 outq_log_error(struct outq *q, int rc, bool force)
 {
-	uint64_t now = mono_ns();
+	uint64_t now = now_mono_ns();
 
 	if (rc < 0)
 		q->errors_unlogged++;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/now.h"
 #include "core/sbuf.h"
 #include "rules/fields_int.h"
 
@@ -52,16 +53,6 @@ field_x_audit_key(const struct field_ref *ref, const struct event *ev, struct ar
 }
 
 /* ---- user and group names ---- */
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Look ID up in the password (GROUP false) or group database, growing the buffer while the
  * libc asks for more.  0 with the name in SCRATCH, -ENOENT if there is no such id, or
@@ -112,7 +103,7 @@ put_id_name(bool group, int64_t id, struct arena *scratch, struct fvalue *out, u
 {
 	struct idcache_slot *s;
 	const char *name = NULL;
-	uint64_t now = now_ns();
+	uint64_t now = now_mono_ns();
 	int rc;
 
 	if (id < 0 || id >= ID_INVALID)

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/now.h"
 #include "state/ctrapi.h"
 
 #define CTRAPI_DEF_QUEUE      256u
@@ -81,15 +82,6 @@ struct ctrapi_body {
 	size_t len, cap, max;
 	bool too_big;
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Docker ids are hex, names [a-zA-Z0-9][a-zA-Z0-9_.-]*; anything else never reaches a URL. */
 static bool
@@ -220,7 +212,7 @@ serve(struct ctrapi *a, const struct ctrapi_limits *lim, struct ctrapi_answer *a
 		struct ctrapi_body b = { .max = lim->max_bytes };
 		int e;
 
-		if (s->dead_until_ms > now_ms())
+		if (s->dead_until_ms > now_mono_ns() / NOW_NS_PER_MS)
 			continue;
 		e = fetch_one(a, s->path, url, lim, &b);
 		if (e == 0 && b.buf == NULL)
@@ -233,7 +225,7 @@ serve(struct ctrapi *a, const struct ctrapi_limits *lim, struct ctrapi_answer *a
 		}
 		free(b.buf);
 		if (e == -ECONNREFUSED)
-			s->dead_until_ms = now_ms() + lim->dead_ms;
+			s->dead_until_ms = now_mono_ns() / NOW_NS_PER_MS + lim->dead_ms;
 		if (err_rank(e) > err_rank(err) || e == -ECANCELED)
 			err = e;
 		if (e == -ECANCELED)

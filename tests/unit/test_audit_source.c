@@ -16,6 +16,7 @@
 
 #include "audit/ctl.h"
 #include "audit/source_priv.h"
+#include "core/now.h"
 #include "rules/auditrules.h"
 
 /* --- rule payloads ------------------------------------------------------------------------- */
@@ -244,7 +245,7 @@ test_watch_knows_own_removals(void **state)
 
 	/* Two removals of ours that the kernel logged without a process. */
 	s.own_removes = 2;
-	s.own_change_ns = asrc_now_ns();
+	s.own_change_ns = now_wall_ns();
 	assert_false(watch(&s, config_change(EVENT_NUM_UNSET, "remove_rule", "shikra", 1), &n));
 	assert_false(watch(&s, config_change(EVENT_NUM_UNSET, "remove_rule", "shikra", 1), &n));
 	assert_int_equal(s.own_removes, 0);
@@ -255,7 +256,7 @@ test_watch_knows_own_removals(void **state)
 	assert_true(watch(&s, config_change(300, "remove_rule", "shikra", 1), &n));
 	assert_int_equal(s.own_removes, 1);
 	/* Ours are remembered only for a while. */
-	s.own_change_ns = asrc_now_ns() - ASRC_OWN_CHANGE_NS - 1000000;
+	s.own_change_ns = now_wall_ns() - ASRC_OWN_CHANGE_NS - 1000000;
 	assert_true(watch(&s, config_change(EVENT_NUM_UNSET, "remove_rule", "shikra", 1), &n));
 }
 
