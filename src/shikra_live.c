@@ -2,7 +2,9 @@
  * ruleset and the outputs, wired to one event loop.  Signals: SIGHUP reloads configuration
  * and rules (a rejected reload keeps the running set), SIGUSR1 reopens the outputs,
  * SIGTERM/SIGINT stop cleanly (the audit source then removes its rules and gives audit back).
- * Wiring only: every piece of logic lives in a library module. */
+ * Events are evaluated in arrival order, except that a fanotify event whose process has
+ * exited before audit's record of its exec came waits for that record, at most 100 ms
+ * (state/evhold.h).  Wiring only: every piece of logic lives in a library module. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,12 +26,17 @@
 #include "shikra.h"
 #include "state/ctrpath.h"
 #include "state/ctrtab.h"
+#include "state/evhold.h"
 #include "state/proctab.h"
 
 #define LIVE_BUDGET 256            /* messages per source per turn of the loop */
 #define LIVE_TICK_MS 1000
 #define LIVE_STATE_DIR "/run/shikra"
 #define LIVE_NS_PER_S UINT64_C(1000000000)
+/* fanotify events of processes not known yet wait this long at most for audit's exec record
+ * (state/evhold.h), this many at once. */
+#define LIVE_HOLD_NS (UINT64_C(100) * 1000000)
+#define LIVE_HOLD_MAX 4096u
 
 struct live {
 	const struct cli *cli;
@@ -42,6 +49,7 @@ struct live {
 	struct ctrtab *ct;          /* NULL when containers are disabled */
 	struct audit_source *audit;
 	struct fan_source *fan;
+	struct evhold *hold;        /* NULL unless both audit and fanotify are open */
 	struct arena scratch;
 	FILE *capture;
 	uint64_t events;
@@ -53,6 +61,15 @@ wall_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -90,6 +107,44 @@ live_alert(const struct rule *r, const struct event *ev, void *arg)
 	outputs_alert(l->out, r, ev, &l->scratch);
 }
 
+/* Enrich, record and evaluate EV (taken), then tell the hold about an exec it has been
+ * waiting for.  Also the hold's release callback. */
+static int
+live_eval(struct event *ev, void *arg)
+{
+	struct live *l = arg;
+	bool exec = ev->source == EVS_AUDIT && ev->success == 1 &&
+	            (ev->type == EVT_execve || ev->type == EVT_execveat);
+	int64_t pid = ev->pid;
+
+	proctab_enrich(l->pt, ev, wall_ns());
+	ctrpath_enrich(ev);             /* container layers' host paths -> the container's view */
+	if (l->cli->dump_events)
+		capture_write(stdout, ev);
+	if (l->capture)
+		capture_write(l->capture, ev);
+	ruleset_match(l->rs, ev, &l->scratch, live_alert, l);
+	arena_reset(&l->scratch);
+	event_free(ev);
+	if (exec)
+		evhold_exec(l->hold, pid);      /* the table knows PID now */
+	return 0;
+}
+
+/* Whether EV must wait for audit to describe its process: a fanotify event whose pid the
+ * process table does not know and /proc no longer shows (the process has exited, and
+ * audit's record of its exec is still on the way), or one of a pid already waiting, so that
+ * a pid's events stay in order. */
+static bool
+live_must_hold(struct live *l, const struct event *ev)
+{
+	if (l->hold == NULL || ev->source != EVS_FANOTIFY || ev->proc != NULL ||
+	    ev->pid <= 0 || ev->pid > INT32_MAX)
+		return false;
+	return evhold_has(l->hold, ev->pid) ||
+	       !proctab_knows(l->pt, ev->pid, ev->ts_ns, wall_ns());
+}
+
 /* Every event from every source comes through here, in arrival order. */
 static int
 live_event(struct event *ev, void *arg)
@@ -102,16 +157,13 @@ live_event(struct event *ev, void *arg)
 		event_free(ev);
 		return 0;
 	}
-	proctab_enrich(l->pt, ev, wall_ns());
-	ctrpath_enrich(ev);             /* container layers' host paths -> the container's view */
-	if (l->cli->dump_events)
-		capture_write(stdout, ev);
-	if (l->capture)
-		capture_write(l->capture, ev);
-	ruleset_match(l->rs, ev, &l->scratch, live_alert, l);
-	arena_reset(&l->scratch);
-	event_free(ev);
-	return 0;
+	if (ev->source == EVS_AUDIT)
+		evhold_audit_time(l->hold, ev->ts_ns);  /* what waited for older records goes */
+	if (live_must_hold(l, ev)) {
+		evhold_push(l->hold, ev, mono_ns());
+		return 0;
+	}
+	return live_eval(ev, l);
 }
 
 static void
@@ -183,6 +235,49 @@ live_container_watch(void *arg, struct container *c, bool gone)
 	log_debug("container %s %s (%s%s%s%s)", c->id, gone ? "gone" : "seen",
 	    container_runtime_name(c->runtime), c->name ? " " : "", c->name ? c->name : "",
 	    (c->meta & CTR_META_LAYERS) ? ", layers known" : "");
+}
+
+static int
+live_hold_ready(int fd, uint32_t events, void *arg)
+{
+	struct live *l = arg;
+
+	evhold_dispatch(l->hold, mono_ns());
+	return LOOP_DONE;
+}
+
+/* The hold for fanotify events whose process audit has not described yet: only useful when
+ * both sources run.  Without it such events are evaluated at once, without a process. */
+static void
+live_hold(struct live *l)
+{
+	struct evhold_config hc = { .max_events = LIVE_HOLD_MAX, .max_hold_ns = LIVE_HOLD_NS,
+	                            .timer = true };
+	int rc;
+
+	if (l->audit == NULL || l->fan == NULL)
+		return;
+	if ((rc = evhold_new(&hc, live_eval, l, &l->hold)) < 0) {
+		log_warnx("cannot hold file events for their process: %s", strerror(-rc));
+		return;
+	}
+	loop_add_fd(l->loop, evhold_fd(l->hold), live_hold_ready, l);
+}
+
+static void
+live_log_stats(const struct live *l)
+{
+	const struct evhold_stats *h;
+
+	log_info("stopping after %llu events", (unsigned long long)l->events);
+	if (l->hold == NULL)
+		return;
+	h = evhold_stats(l->hold);
+	log_info("file events held for their process: %llu (released by exec %llu, by later "
+	    "audit events %llu, expired %llu, overflow %llu, at exit %llu; at most %u at once)",
+	    (unsigned long long)h->held, (unsigned long long)h->by_exec,
+	    (unsigned long long)h->by_audit, (unsigned long long)h->expired,
+	    (unsigned long long)h->overflow, (unsigned long long)h->flushed, h->peak);
 }
 
 static int
@@ -399,6 +494,10 @@ live_signal(int signo, void *arg)
 static void
 live_close(struct live *l)
 {
+	evhold_flush(l->hold);      /* held events are still evaluated */
+	live_log_stats(l);
+	evhold_free(l->hold);
+	l->hold = NULL;
 	audit_source_close(l->audit);	/* our audit rules go, the pid is given back */
 	fan_source_close(l->fan);
 	loop_free(l->loop);
@@ -434,6 +533,7 @@ run_live(const struct cli *cli, struct config *cfg, struct pathlist *pl)
 		fatalx("process table: %s", strerror(-rc));
 	if (live_sources(&l, false) < 0)
 		fatalx("no event source could be opened (run as root?)");
+	live_hold(&l);
 	/* Seeding places running containers' processes, which tells the fanotify source (open
 	 * by now) to watch files inside those containers. */
 	if ((rc = proctab_seed(l.pt)) < 0)
@@ -443,7 +543,6 @@ run_live(const struct cli *cli, struct config *cfg, struct pathlist *pl)
 	notify_send("READY=1");
 	rc = loop_run(l.loop);
 	notify_send("STOPPING=1");
-	log_info("stopping after %llu events", (unsigned long long)l.events);
 	live_close(&l);
 	return rc < 0 ? 1 : 0;
 }

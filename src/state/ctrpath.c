@@ -15,7 +15,30 @@
  * the upper directory, never following a symbolic link and refusing "." and "..": the upper
  * layer is written by the container, so nothing in it is trusted to lead back into the host.
  * A symbolic link on the way means the merged view does not show this upper entry at that
- * path, so the answer is "not in the upper layer". */
+ * path, so the answer is "not in the upper layer".
+ *
+ * An upper entry at the exe's path is not always the exe.  A runtime that mounts something at
+ * a path the image lacks first creates the mount point, and for a container with an overlay
+ * root it does so in the upper layer: `podman run -v /usr/bin/x:/usr/local/sbin/x` leaves an
+ * empty file /usr/local/sbin/x in the upperdir, under the bind mount the process really runs.
+ * So an exe is not from the upper layer when
+ *   - it lies at or below the destination of one of the container's mounts other than "/"
+ *     (container.mounts, from the runtime's configuration: runc's bundle, Docker's
+ *     config.v2.json, Podman's store, the API), which covers bind-mounted files and
+ *     directories, volumes included; or
+ *   - the upper entry is empty: execve() never runs an empty file (ENOEXEC), so an empty
+ *     upper file under a successfully run exe is a mount point, whoever mounted on it; this
+ *     needs no metadata, so it also holds before the runtime's files have been read, for
+ *     mounts the runtime keeps out of container.mounts, and for mounts made later inside the
+ *     container; or
+ *   - the exe's own inode is known (audit's PATH record, or a stat of /proc/PID/exe), lies
+ *     on the filesystem of the upper directory, and is another inode: the process runs a
+ *     host file, not this one.  An exe run through the overlay reports the overlay's device,
+ *     or (layers on different filesystems without xino) the upper file's own device and
+ *     inode, so this comparison never clears a genuine upper-layer exe.
+ * The container's /proc/PID/mountinfo would list the mounts too, but it would have to be kept
+ * per container (the layers are read from it once) or read again per exec, and the checks
+ * above already cover what it would add. */
 #include "config.h"
 
 #include <errno.h>
@@ -140,8 +163,9 @@ step(int dfd, const char *name, struct stat *st)
 	return fd;
 }
 
-int
-ctrpath_upper_has(const char *upperdir, const char *path)
+/* ctrpath_upper_has(), and the stat of the regular file it found in *ST. */
+static int
+upper_lookup(const char *upperdir, const char *path, struct stat *out)
 {
 	char buf[PATH_MAX], *comp, *save = NULL;
 	struct stat st = { 0 };
@@ -170,18 +194,58 @@ ctrpath_upper_has(const char *upperdir, const char *path)
 	}
 	if (dfd >= 0)
 		close(dfd);
+	if (rc == 1)
+		*out = st;
 	return rc;
+}
+
+int
+ctrpath_upper_has(const char *upperdir, const char *path)
+{
+	struct stat st;
+
+	return upper_lookup(upperdir, path, &st);
+}
+
+/* Whether PATH lies at or below the destination of one of C's mounts other than "/". */
+static bool
+under_mount(const struct container *c, const char *path)
+{
+	for (uint32_t i = 0; i < c->nmounts && c->mounts; i++)
+		if (below_layer(c->mounts[i].dest, path) != NULL)
+			return true;
+	return false;
+}
+
+/* Whether the regular upper file ST can be what P runs (see the file-top comment). */
+static bool
+may_be_exe(const struct stat *st, const struct proc *p)
+{
+	if (st->st_size == 0)
+		return false;           /* a mount point: execve() runs no empty file */
+	if (p->exe_ino != 0 && p->exe_dev != 0 && p->exe_dev == (uint64_t)st->st_dev &&
+	    p->exe_ino != (uint64_t)st->st_ino)
+		return false;           /* another file on the upper layer's own filesystem */
+	return true;
 }
 
 void
 ctrpath_exe_upper(struct proc *p)
 {
+	const struct container *c;
+	struct stat st;
 	int rc;
 
 	if (p == NULL || p->exe_upper_layer != -1 || p->in_container != 1 || p->exe == NULL)
 		return;
-	if (p->container == NULL || p->container->upperdir == NULL)
+	c = p->container;
+	if (c == NULL || c->upperdir == NULL)
 		return;
-	if ((rc = ctrpath_upper_has(p->container->upperdir, p->exe)) >= 0)
-		p->exe_upper_layer = rc;
+	if (under_mount(c, p->exe)) {
+		p->exe_upper_layer = 0;
+		return;
+	}
+	if ((rc = upper_lookup(c->upperdir, p->exe, &st)) < 0)
+		return;
+	p->exe_upper_layer = rc == 1 && may_be_exe(&st, p);
 }

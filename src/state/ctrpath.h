@@ -26,8 +26,11 @@ void ctrpath_enrich(struct event *ev);
 int  ctrpath_upper_has(const char *upperdir, const char *path);
 
 /* Set P->exe_upper_layer (1 or 0) when P is in a container whose upper layer is known, it has
- * an exe and the value is not set yet (-1); otherwise leave it.  P must still be private to
- * its creator (see proc.h). */
+ * an exe and the value is not set yet (-1); otherwise leave it.  1 only when the upper layer
+ * holds a non-empty regular file at the exe's path, the exe is not at or below one of the
+ * container's mount destinations other than "/", and P's exe inode (when known and on the
+ * upper layer's filesystem) is that file's.  P must still be private to its creator (see
+ * proc.h). */
 void ctrpath_exe_upper(struct proc *p);
 
 #endif

@@ -17,6 +17,7 @@
 #ifndef SHIKRA_PROCTAB_H
 #define SHIKRA_PROCTAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +57,14 @@ int  proctab_seed(struct proctab *pt);
 /* Complete EV's process information from the table and update the table from EV (exec,
  * fork, exit).  NOW_NS is the wall clock.  Never fails: missing data stays missing. */
 void proctab_enrich(struct proctab *pt, struct event *ev, uint64_t now_ns);
+
+/* Whether the table can describe PID as it was at TS_NS (an event without a snapshot, such as
+ * fanotify's, stamped TS_NS): it has an entry for PID, or /proc has a process with that pid
+ * that had started by then (the table then keeps it).  False for a pid that is unknown and
+ * gone, and for one whose /proc entry belongs to a process started after TS_NS (the pid was
+ * reused): proctab_enrich() would leave such an event without a process, and the caller may
+ * wait for audit's record of the exec (state/evhold.h) before enriching it. */
+bool proctab_knows(struct proctab *pt, int64_t pid, uint64_t ts_ns, uint64_t now_ns);
 
 /* The current snapshot of PID (a new reference the caller unrefs), reading /proc if the table
  * does not know it; NULL if the process is unknown and gone. */

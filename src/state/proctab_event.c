@@ -355,6 +355,24 @@ on_fork(struct proctab *pt, const struct event *ev, uint64_t now_ns)
 	proc_unref(c);
 }
 
+/* The entry that describes PID for an event stamped TS that carries no snapshot: never one of
+ * a process that started after the event (a pid reused since). */
+static struct pt_entry *
+describing(struct proctab *pt, int64_t pid, uint64_t ts_ns, uint64_t now_ns)
+{
+	struct pt_entry *e = pt_current(pt, pid, ts_ns, now_ns);
+
+	if (e && ts_ns && e->born_ns > ts_ns + PROCTAB_SLACK_NS)
+		return NULL;
+	return e;
+}
+
+bool
+proctab_knows(struct proctab *pt, int64_t pid, uint64_t ts_ns, uint64_t now_ns)
+{
+	return pt != NULL && describing(pt, pid, ts_ns, now_ns) != NULL;
+}
+
 void
 proctab_enrich(struct proctab *pt, struct event *ev, uint64_t now_ns)
 {
@@ -363,7 +381,7 @@ proctab_enrich(struct proctab *pt, struct event *ev, uint64_t now_ns)
 	if (pt == NULL || ev == NULL)
 		return;
 	if (ev->proc == NULL) {
-		e = pt_current(pt, ev->pid, ev->ts_ns, now_ns);
+		e = describing(pt, ev->pid, ev->ts_ns, now_ns);
 		if (e)
 			ev->proc = proc_ref(e->snap);
 		return;

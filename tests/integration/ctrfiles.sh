@@ -3,9 +3,10 @@
 # a read of /etc/shadow, a create/write, rename and delete below /usr, and the exec of a
 # binary dropped into the container after it started, each alerted with the path as the
 # container sees it and the container's id; proc.is_exe_upper_layer true for the dropped
-# binary and false for /bin/sh of the image; a host read of /etc/shadow stays container.id
-# host.  One container runs before the daemon starts (found when the process table is
-# seeded), one starts after (found at its first event).  Audit is left as it was found.
+# binary and false for /bin/sh of the image and for a binary bind-mounted from the host; a
+# host read of /etc/shadow stays container.id host.  One container runs before the daemon
+# starts (found when the process table is seeded), one starts after (found at its first
+# event).  Audit is left as it was found.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 . "$TOP_SRCDIR/tests/integration/podman.sh"
 require_root
@@ -57,6 +58,17 @@ wait_alert "exec of a dropped binary: proc.is_exe_upper_layer true" \
 	'a["rule"] == "Ctr exec" and f["proc.exepath"] == "/tmp/dropped" and f["proc.is_exe_upper_layer"] is True and f["container.id"] == "'"${late:0:12}"'"'
 wait_alert "exec of the image's /bin/sh: proc.is_exe_upper_layer false" \
 	'a["rule"] == "Ctr exec" and f["proc.exepath"] == "/bin/busybox" and f["proc.is_exe_upper_layer"] is False and f["container.id"] == "'"${late:0:12}"'"'
+
+# A binary bind-mounted into a container is not from its upper layer, although the runtime
+# left an empty mount point at that path in the upperdir; a copy made inside the container
+# is.  (busybox-static from the host runs in the image; as "bbx" it has no such applet.)
+bind=$(podman_run -d -v /bin/busybox:/usr/local/sbin/bbx:ro -- sleep 300) || { bad "podman run -v"; exit 1; }
+sleep 1
+inside "$bind" '/usr/local/sbin/bbx true; cp /usr/local/sbin/bbx /tmp/bbx-copy; /tmp/bbx-copy true'
+wait_alert "exec of a bind-mounted binary: proc.is_exe_upper_layer false" \
+	'a["rule"] == "Ctr exec" and f["proc.exepath"] == "/usr/local/sbin/bbx" and f["proc.is_exe_upper_layer"] is False and f["container.id"] == "'"${bind:0:12}"'"'
+wait_alert "exec of its copy in /tmp: proc.is_exe_upper_layer true" \
+	'a["rule"] == "Ctr exec" and f["proc.exepath"] == "/tmp/bbx-copy" and f["proc.is_exe_upper_layer"] is True and f["container.id"] == "'"${bind:0:12}"'"'
 
 # The host's own /etc/shadow: the host's process, container.id host, no host_path.
 cat /etc/shadow > /dev/null

@@ -2,10 +2,14 @@
  * to the container's view (prefix table incl. "/diff" vs "/diffX", trailing slashes, several
  * lowerdirs, merged, refused layers, hostile input), event enrichment with host_path, and
  * proc.is_exe_upper_layer against a fake upper directory (regular file, directory, symlink on
- * the way, ".." in the path, absent upper directory) and through the field extractor. */
+ * the way, ".." in the path, absent upper directory) and through the field extractor; not
+ * from the upper layer: an exe below a mount destination of the container, an empty upper
+ * file (a runtime's mount point), an exe whose inode is another file on the upper layer's
+ * filesystem. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,6 +199,7 @@ upper_setup(void **state)
 {
 	struct upper *u = calloc(1, sizeof(*u));
 	char p[256];
+	int fd;
 
 	strcpy(u->dir, "/tmp/shikra-ctrpath.XXXXXX");
 	if (u == NULL || mkdtemp(u->dir) == NULL)
@@ -204,6 +209,17 @@ upper_setup(void **state)
 	mkdir_in(u->dir, "usr/bin");
 	put_file(u->dir, "tmp/dropped", true);
 	put_file(u->dir, "usr/bin/copied-up", true);
+	/* What podman leaves for `-v /usr/bin/x:/usr/local/sbin/x`: an empty mount point. */
+	mkdir_in(u->dir, "usr/local");
+	mkdir_in(u->dir, "usr/local/sbin");
+	snprintf(p, sizeof(p), "%s/usr/local/sbin/x", u->dir);
+	if ((fd = creat(p, 0755)) < 0)
+		return -1;
+	close(fd);
+	/* A volume's directory with a file the container wrote before the mount hid it. */
+	mkdir_in(u->dir, "opt");
+	mkdir_in(u->dir, "opt/tools");
+	put_file(u->dir, "opt/tools/run", true);
 	/* A symlink the container wrote, pointing out of the layer at a real file. */
 	snprintf(p, sizeof(p), "%s/evil", u->dir);
 	if (symlink("/usr", p) < 0)
@@ -248,9 +264,11 @@ test_upper_has(void **state)
 	assert_int_equal(ctrpath_upper_has("/nonexistent/upper", "/tmp/dropped"), -ENOENT);
 }
 
-/* The value an exe gets, read back through the rules' field. */
+/* The value an exe (with inode INO on device DEV, 0 = unknown) gets, read back through the
+ * rules' field. */
 static const char *
-upper_field(struct container *c, int in_container, const char *exe)
+upper_field_ino(struct container *c, int in_container, const char *exe, uint64_t dev,
+                uint64_t ino)
 {
 	static char out[16];
 	struct event *ev = event_new(EVT_execve, EVS_AUDIT);
@@ -264,6 +282,8 @@ upper_field(struct container *c, int in_container, const char *exe)
 	p->in_container = in_container;
 	p->container = container_ref(c);
 	p->exe = proc_strdup(p, exe);
+	p->exe_dev = dev;
+	p->exe_ino = ino;
 	ctrpath_exe_upper(p);
 	ev->proc = p;
 	assert_int_equal(field_lookup("proc.is_exe_upper_layer", 23, &ref, &why), 0);
@@ -273,6 +293,12 @@ upper_field(struct container *c, int in_container, const char *exe)
 	arena_free(&scratch);
 	event_free(ev);
 	return out;
+}
+
+static const char *
+upper_field(struct container *c, int in_container, const char *exe)
+{
+	return upper_field_ino(c, in_container, exe, 0, 0);
 }
 
 static void
@@ -304,6 +330,64 @@ test_exe_upper_layer(void **state)
 	container_unref(c);
 }
 
+static void
+add_mount(struct container *c, const char *dest)
+{
+	struct container_mount *m = arena_alloc(&c->mem, (c->nmounts + 1) * sizeof(*m));
+
+	if (c->nmounts)
+		memcpy(m, c->mounts, c->nmounts * sizeof(*m));
+	m[c->nmounts] = (struct container_mount){ .source = container_strdup(c, "/host/x"),
+	    .dest = container_strdup(c, dest), .rw = 0 };
+	c->mounts = m;
+	c->nmounts++;
+}
+
+/* An upper entry under a mount is the mount point, not the exe the process runs. */
+static void
+test_exe_under_mount(void **state)
+{
+	struct upper *u = *state;
+	struct container *c = make_ctr(u->dir, NULL, 0, NULL);
+	struct stat st;
+	char p[256];
+
+	/* Before any metadata: the empty mount point alone says "not the exe". */
+	assert_int_equal(ctrpath_upper_has(u->dir, "/usr/local/sbin/x"), 1);
+	assert_string_equal(upper_field(c, 1, "/usr/local/sbin/x"), "false");
+	assert_string_equal(upper_field(c, 1, "/opt/tools/run"), "true");
+	/* Mounts that claim nothing: "/", empty, relative, a mere prefix of a name. */
+	add_mount(c, "/");
+	add_mount(c, "");
+	add_mount(c, "opt/tools");
+	add_mount(c, "/tm");
+	add_mount(c, "/opt/tool");
+	assert_string_equal(upper_field(c, 1, "/tmp/dropped"), "true");
+	assert_string_equal(upper_field(c, 1, "/opt/tools/run"), "true");
+	/* A directory volume (trailing slash ignored): what is below it is not upper. */
+	add_mount(c, "/opt/tools//");
+	assert_string_equal(upper_field(c, 1, "/opt/tools/run"), "false");
+	/* A file bind mount, exactly at the exe. */
+	add_mount(c, "/usr/bin/copied-up");
+	assert_string_equal(upper_field(c, 1, "/usr/bin/copied-up"), "false");
+	assert_string_equal(upper_field(c, 1, "/tmp/dropped"), "true");
+	container_unref(c);
+	/* The exe's inode: another file on the upper layer's own filesystem is not this one;
+	 * the same inode is; an inode on another device (the overlay's) says nothing. */
+	c = make_ctr(u->dir, NULL, 0, NULL);
+	snprintf(p, sizeof(p), "%s/tmp/dropped", u->dir);
+	assert_int_equal(stat(p, &st), 0);
+	assert_string_equal(upper_field_ino(c, 1, "/tmp/dropped", st.st_dev, st.st_ino + 1),
+	                    "false");
+	assert_string_equal(upper_field_ino(c, 1, "/tmp/dropped", st.st_dev, st.st_ino), "true");
+	assert_string_equal(upper_field_ino(c, 1, "/tmp/dropped", st.st_dev + 1, st.st_ino + 1),
+	                    "true");
+	assert_string_equal(upper_field_ino(c, 1, "/tmp/dropped", st.st_dev, 0), "true");
+	/* Not in the upper layer at all: the inode is not even looked at. */
+	assert_string_equal(upper_field_ino(c, 1, "/bin/sh", st.st_dev, st.st_ino), "false");
+	container_unref(c);
+}
+
 int
 main(void)
 {
@@ -313,6 +397,7 @@ main(void)
 		cmocka_unit_test(test_enrich),
 		cmocka_unit_test_setup_teardown(test_upper_has, upper_setup, upper_teardown),
 		cmocka_unit_test_setup_teardown(test_exe_upper_layer, upper_setup, upper_teardown),
+		cmocka_unit_test_setup_teardown(test_exe_under_mount, upper_setup, upper_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
