@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/notify.h"
+#include "core/now.h"
 #include "event/event_json.h"
 #include "fan/source.h"
 #include "output/output.h"
@@ -55,24 +56,6 @@ struct live {
 	uint64_t events;
 };
 
-static uint64_t
-wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* One of shikra's own messages, from a source (EVT_internal) or from here. */
 static void
 live_internal(struct live *l, const char *prio, const char *rule, const char *msg,
@@ -83,7 +66,7 @@ live_internal(struct live *l, const char *prio, const char *rule, const char *ms
 	if (prio != NULL)
 		priority_from_name(prio, &p);
 	log_warnx("%s: %s", rule, msg);
-	outputs_internal(l->out, p, rule, msg, fields, wall_ns());
+	outputs_internal(l->out, p, rule, msg, fields, now_wall_ns());
 }
 
 static void
@@ -117,7 +100,7 @@ live_eval(struct event *ev, void *arg)
 	            (ev->type == EVT_execve || ev->type == EVT_execveat);
 	int64_t pid = ev->pid;
 
-	proctab_enrich(l->pt, ev, wall_ns());
+	proctab_enrich(l->pt, ev, now_wall_ns());
 	ctrpath_enrich(ev);             /* container layers' host paths -> the container's view */
 	if (l->cli->dump_events)
 		capture_write(stdout, ev);
@@ -142,7 +125,7 @@ live_must_hold(struct live *l, const struct event *ev)
 	    ev->pid <= 0 || ev->pid > INT32_MAX)
 		return false;
 	return evhold_has(l->hold, ev->pid) ||
-	       !proctab_knows(l->pt, ev->pid, ev->ts_ns, wall_ns());
+	       !proctab_knows(l->pt, ev->pid, ev->ts_ns, now_wall_ns());
 }
 
 /* Every event from every source comes through here, in arrival order. */
@@ -160,7 +143,7 @@ live_event(struct event *ev, void *arg)
 	if (ev->source == EVS_AUDIT)
 		evhold_audit_time(l->hold, ev->ts_ns);  /* what waited for older records goes */
 	if (live_must_hold(l, ev)) {
-		evhold_push(l->hold, ev, mono_ns());
+		evhold_push(l->hold, ev, now_mono_ns());
 		return 0;
 	}
 	return live_eval(ev, l);
@@ -209,7 +192,7 @@ static void
 live_tick(void *arg)
 {
 	struct live *l = arg;
-	uint64_t now = wall_ns();
+	uint64_t now = now_wall_ns();
 
 	if (l->audit)
 		audit_source_tick(l->audit, now);
@@ -242,7 +225,7 @@ live_hold_ready(int fd, uint32_t events, void *arg)
 {
 	struct live *l = arg;
 
-	evhold_dispatch(l->hold, mono_ns());
+	evhold_dispatch(l->hold, now_mono_ns());
 	return LOOP_DONE;
 }
 
@@ -285,7 +268,7 @@ live_ctr_ready(int fd, uint32_t events, void *arg)
 {
 	struct live *l = arg;
 
-	ctrtab_dispatch(l->ct, wall_ns());
+	ctrtab_dispatch(l->ct, now_wall_ns());
 	return LOOP_DONE;
 }
 

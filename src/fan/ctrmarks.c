@@ -270,22 +270,6 @@ ctr_mark_path(struct fan_ctrs *cs, const struct ctr *c, int rootfd, const char *
 	return rc;
 }
 
-static char *
-join(const char *dir, const char *name)
-{
-	size_t nd = strlen(dir), nn = strlen(name);
-	bool slash = !(nd == 1 && dir[0] == '/');
-	char *p = malloc(nd + slash + nn + 1);
-
-	if (p == NULL)
-		abort();
-	memcpy(p, dir, nd);
-	if (slash)
-		p[nd] = '/';
-	memcpy(p + nd + slash, name, nn + 1);
-	return p;
-}
-
 /* Does PATH lie strictly below directory BASE? */
 static bool
 is_below(const char *path, const char *base)
@@ -320,7 +304,7 @@ walk_dir(struct fan_ctrs *cs, const struct ctr *c, int rootfd, const struct fan_
 		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
 		    strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		child = join(dir, de->d_name);
+		child = fan_path_join(dir, de->d_name);
 		fd = strncmp(child, root->prefix, strlen(root->prefix)) != 0 ? -1 :
 		     openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		rc = fd < 0 ? -ENOENT : ctr_mark(cs, c, fd, child, fan_marks_masks(cs->m)->dir);

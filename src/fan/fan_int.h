@@ -123,6 +123,8 @@ int  fan_marks_apply(struct fan_marks *m, const struct fan_source_config *cfg);
 /* A directory appeared at PATH (created or moved in): mark it and what is below it when
  * some configured path wants it. */
 void fan_marks_new_dir(struct fan_marks *m, const char *path);
+/* DIR + "/" + NAME in a new malloc'd string (no doubled slash after "/"); aborts on ENOMEM. */
+char *fan_path_join(const char *dir, const char *name);
 uint32_t fan_marks_count(const struct fan_marks *m);
 /* How FAN_RENAME fared: the first directory mark finds out whether the kernel has it. */
 bool fan_marks_have_rename(const struct fan_marks *m);

@@ -194,8 +194,8 @@ is_below(const char *path, const char *base)
 	return strncmp(path, base, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
 }
 
-static char *
-join(const char *dir, const char *name)
+char *
+fan_path_join(const char *dir, const char *name)
 {
 	size_t nd = strlen(dir), nn = strlen(name);
 	bool slash = !(nd == 1 && dir[0] == '/');
@@ -248,7 +248,7 @@ walk_dir(struct fan_marks *m, const struct fan_root *root, const char *dir, stru
 			continue;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		child = join(dir, de->d_name);
+		child = fan_path_join(dir, de->d_name);
 		if (strncmp(child, root->prefix, strlen(root->prefix)) != 0) {
 			free(child);
 			continue;

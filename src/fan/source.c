@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/now.h"
 #include "fan/fan_int.h"
 
 #define INIT_COMMON (FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE)
@@ -194,15 +195,6 @@ fan_source_fd(const struct fan_source *s)
 	return s->fd;
 }
 
-static uint64_t
-wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int
 fan_source_read(struct fan_source *s, unsigned budget)
 {
@@ -227,7 +219,7 @@ fan_source_read(struct fan_source *s, unsigned budget)
 			return -errno;
 		if (n == 0)
 			return 0;
-		done += fan_parse(s, s->buf, (size_t)n, wall_ns());
+		done += fan_parse(s, s->buf, (size_t)n, now_wall_ns());
 		if (s->sink_err < 0)
 			return s->sink_err;
 	}

@@ -26,8 +26,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/now.h"
 #include "state/ctrpath.h"
 #include "state/proctab_int.h"
 
@@ -508,19 +508,10 @@ seed_link(struct proctab *pt, struct pt_entry *e, struct pt_entry ***stack, size
 	}
 }
 
-static uint64_t
-wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int
 proctab_seed(struct proctab *pt)
 {
-	struct seed s = { .pt = pt, .now_ns = wall_now() };
+	struct seed s = { .pt = pt, .now_ns = now_wall_ns() };
 	struct pt_entry **stack = NULL;
 	size_t cap = 0;
 	int rc;
