@@ -531,7 +531,7 @@ test_free_mid_request(void **state)
 	wait_hits(s, 1);
 	t0 = mono_ms();
 	ctrapi_free(a);
-	assert_true(mono_ms() - t0 < 500);
+	assert_true(mono_ms() - t0 < 10000);	/* not the 60 s of the stuck request */
 	srv_stop(s);
 
 	/* Answers left untaken are freed too (LeakSanitizer checks). */
