@@ -6,7 +6,8 @@
  * description; the only additions here are "-F pid!=OURPID" and the host root in front of
  * the rules' paths (core/hostpath.h: the kernel resolves them in our mount namespace).  A
  * rule is ours when its key is exactly AUDITRULES_KEY: leftovers of an earlier run that was
- * killed are recognized that way, and no other rule is ever deleted.  Settings and reading are not here. */
+ * killed are recognized that way, and no other rule is ever deleted.  Settings and reading
+ * are not here. */
 #include "config.h"
 
 #include <errno.h>

@@ -46,11 +46,6 @@ start_in_ns() {
 	return 1
 }
 
-# count RULE: alerts of RULE so far.
-count() {
-	python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if l.strip() and json.loads(l).get("rule") == sys.argv[2]))' "$ALERTS" "$1"
-}
-
 # --- 1. unicast audit: opens and execs from audit (rules resolved under $HR), the rest
 #        from fanotify ---
 start_in_ns || exit 1
