@@ -306,6 +306,7 @@ live_containers(struct live *l)
 		.api_sockets = sockets,
 		.meta_ttl_ns = (uint64_t)l->cfg.containers_meta_ttl * LIVE_NS_PER_S,
 		.miss_ttl_ns = (uint64_t)l->cfg.containers_miss_ttl * LIVE_NS_PER_S,
+		.host_root = l->cfg.host_root,
 	};
 	rc = ctrtab_new(&cc, &l->ct);           /* copies what it keeps */
 	free(roots);
@@ -352,6 +353,7 @@ live_sources(struct live *l, bool reload)
 	fc.paths = fps.v;
 	fc.npaths = fps.n;
 	fc.unbounded = fps.unbounded;
+	fc.hostfs = l->cfg.host_root;
 	if (reload) {
 		if (l->audit)
 			rc = audit_source_set_rules(l->audit, &types, any, &aps);
@@ -371,6 +373,7 @@ live_sources(struct live *l, bool reload)
 		.any_type = any,
 		.paths = &aps,
 		.state_file = LIVE_STATE_DIR "/audit.state",
+		.host_root = l->cfg.host_root,
 	};
 	/* Where the audit source keeps the host's settings across a crash. */
 	if (mkdir(LIVE_STATE_DIR, 0700) < 0 && errno != EEXIST)

@@ -317,10 +317,12 @@ audit_source_open(const struct audit_source_config *cfg, event_fn *sink, void *a
 	if (cfg->types != NULL)
 		s->types = *cfg->types;
 	s->cfg.types = &s->types;
+	s->host_root = strdup(cfg->host_root ? cfg->host_root : "");
+	s->cfg.host_root = s->host_root;
 	s->sink = sink;
 	s->arg = arg;
 	s->self = getpid();
-	if ((s->buf = malloc(ASRC_BUF_SIZE)) == NULL ||
+	if (s->host_root == NULL || (s->buf = malloc(ASRC_BUF_SIZE)) == NULL ||
 	    (rc = audit_asm_new(NULL, asrc_group, s, &s->assembler)) < 0)
 		goto fail;
 	if ((rc = audit_ctl_open(&s->ctl)) < 0)
@@ -376,5 +378,6 @@ audit_source_close(struct audit_source *s)
 	audit_asm_free(s->assembler);
 	free(s->rules);
 	free(s->buf);
+	free(s->host_root);
 	free(s);
 }

@@ -38,6 +38,11 @@ struct audit_source_config {
 	 * that after a crash (kill -9) the next run still restores what the host had, not what
 	 * the crashed run had set.  Removed at a clean close. */
 	const char *state_file;
+	/* Where the host's / is mounted in our mount namespace ("" or NULL: it is ours); the
+	 * kernel resolves -F dir= and -F path= in the namespace of the process that adds the rule,
+	 * so every rule path gets this prefix (core/hostpath.h).  Events are unaffected: audit
+	 * reports the names the audited process used.  Copied at open; a reload keeps it. */
+	const char *host_root;
 };
 
 struct audit_source_stats {

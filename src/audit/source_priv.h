@@ -38,6 +38,7 @@ struct asrc_rule {
 struct audit_source {
 	struct audit_source_config cfg;   /* cfg.types points at TYPES below */
 	struct evtset types;
+	char *host_root;                 /* our copy of cfg.host_root, "" when off */
 	event_fn *sink;
 	void *arg;
 	pid_t self;

@@ -3,9 +3,11 @@
  * This file owns the list of rules the source installed, each kept exactly as it was sent,
  * because the kernel deletes a rule given the same data.  The rules come from
  * rules/auditrules.c, which makes both this data and the text of --print-audit-rules from one
- * description; the only addition here is "-F pid!=OURPID".  A rule is ours when its key is
- * exactly AUDITRULES_KEY: leftovers of an earlier run that was killed are recognized that
- * way, and no other rule is ever deleted.  Settings and reading are not here. */
+ * description; the only additions here are "-F pid!=OURPID" and the host root in front of
+ * the rules' paths (core/hostpath.h: the kernel resolves them in our mount namespace).  A
+ * rule is ours when its key is exactly AUDITRULES_KEY: leftovers of an earlier run that was
+ * killed are recognized that way, and no other rule is ever deleted.  Settings and reading
+ * are not here. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "audit/source_priv.h"
+#include "core/hostpath.h"
 #include "core/log.h"
 #include "core/now.h"
 #include "core/sbuf.h"
@@ -178,6 +181,55 @@ apply(struct audit_source *s, const struct auditrules *ar, struct asrc_rule *wan
 	return rc;
 }
 
+/* PATHS as the kernel must resolve them from our mount namespace: each path behind ROOT
+ * (core/hostpath.h) in OUT, whose vector and strings are malloc'd (release them with
+ * rebased_free()).  With ROOT off OUT is a plain copy of the vector.  0 or -ENOMEM. */
+static int
+rebase(const struct filter_paths *paths, const char *root, struct filter_paths *out)
+{
+	struct filter_path *v;
+
+	*out = (struct filter_paths){ .unbounded = paths->unbounded };
+	if ((v = calloc(paths->n + 1, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	out->v = v;
+	for (; out->n < paths->n; out->n++) {
+		char *p;
+
+		if (hostpath_dup(root, paths->v[out->n].path, &p) < 0)
+			return -ENOMEM;
+		v[out->n] = (struct filter_path){ .path = p, .kind = paths->v[out->n].kind };
+	}
+	return 0;
+}
+
+static void
+rebased_free(struct filter_paths *fp)
+{
+	for (size_t i = 0; fp->v && i < fp->n; i++)
+		free((char *)fp->v[i].path);
+	free((struct filter_path *)fp->v);
+	*fp = (struct filter_paths){ 0 };
+}
+
+/* The rules for TYPES, ANY and PATHS, with the paths behind S's host root. */
+static int
+build(struct audit_source *s, const struct evtset *types, bool any,
+      const struct filter_paths *paths, struct auditrules *ar)
+{
+	struct filter_paths local = { 0 };
+	int m64, m32, rc;
+
+	if ((rc = auditrules_host(&m64, &m32)) < 0)
+		return rc;
+	if (paths != NULL && (rc = rebase(paths, s->host_root, &local)) < 0)
+		goto out;
+	rc = auditrules_build(types, any, paths ? &local : NULL, m64, m32, ar);
+out:
+	rebased_free(&local);
+	return rc;
+}
+
 int
 asrc_rules_install(struct audit_source *s, const struct evtset *types, bool any,
                    const struct filter_paths *paths)
@@ -186,10 +238,9 @@ asrc_rules_install(struct audit_source *s, const struct evtset *types, bool any,
 	struct asrc_rule *want = NULL, *next = NULL;
 	const char *why = NULL;
 	size_t made = 0;
-	int m64, m32, rc;
+	int rc;
 
-	if ((rc = auditrules_host(&m64, &m32)) < 0 ||
-	    (rc = auditrules_build(types, any, paths, m64, m32, &ar)) < 0)
+	if ((rc = build(s, types, any, paths, &ar)) < 0)
 		goto fail;
 	want = calloc(ar.nrules + 1, sizeof(*want));
 	next = calloc(ar.nrules + s->nrules + 1, sizeof(*next));

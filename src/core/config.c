@@ -25,6 +25,7 @@ struct ckey {
 	const char *const *choices;      /* CK_STRING: allowed values, NULL = any */
 	size_t count_off;                /* CK_LIST: where the item count lives */
 	int64_t min, max;                /* CK_INT */
+	bool absolute;                   /* CK_STRING: "" or an absolute path */
 };
 
 static const char *const prio_choices[] = {
@@ -108,6 +109,8 @@ static const struct ckey keys[] = {
 	{ .path = "containers.miss_ttl", .kind = CK_INT,
 	  .off = offsetof(struct config, containers_miss_ttl), .def = "30",
 	  .min = 1, .max = 86400 },
+	{ .path = "host_root", .kind = CK_STRING, .off = offsetof(struct config, host_root),
+	  .def = "", .absolute = true },
 };
 
 #define CONFIG_MAX_LIST 1024
@@ -205,6 +208,10 @@ config_set(struct config *cfg, const struct ckey *k, const char *v, bool append,
 				goto ok;
 		if (k->choices) {
 			*why = "not one of the allowed values";
+			return -EINVAL;
+		}
+		if (k->absolute && v[0] != '\0' && v[0] != '/') {
+			*why = "expected an absolute path (or \"\")";
 			return -EINVAL;
 		}
 	ok:

@@ -55,6 +55,8 @@ struct config {
 	size_t   ncontainers_api_sockets;
 	int64_t  containers_meta_ttl;      /* seconds before metadata is asked for again */
 	int64_t  containers_miss_ttl;      /* seconds at most between retries of a miss */
+	char    *host_root;                /* where the host's / is mounted ("" = it is ours):
+	                                    * see core/hostpath.h */
 };
 
 /* Fill CFG with the built-in defaults.  Release with config_free(). */

@@ -123,6 +123,9 @@ int  fan_marks_apply(struct fan_marks *m, const struct fan_source_config *cfg);
 /* A directory appeared at PATH (created or moved in): mark it and what is below it when
  * some configured path wants it. */
 void fan_marks_new_dir(struct fan_marks *m, const char *path);
+/* Paths given to M (plan, new directories) are the host's names; open them through HOSTFS
+ * (core/hostpath.h; borrowed, must outlive M; NULL = off). */
+void fan_marks_set_hostfs(struct fan_marks *m, const char *hostfs);
 /* DIR + "/" + NAME in a new malloc'd string (no doubled slash after "/"); aborts on ENOMEM. */
 char *fan_path_join(const char *dir, const char *name);
 uint32_t fan_marks_count(const struct fan_marks *m);
@@ -193,6 +196,7 @@ struct fan_source {
 	bool no_open;                   /* cfg.no_open: FAN_OPEN makes no EVT_open (except
 	                                 * in containers: see fan_source_watch_root()) */
 	bool unbounded;                 /* cfg.unbounded: filesystem marks, no container marks */
+	char *hostfs;                   /* cfg.hostfs, copied at open ("" = off) */
 	struct sbuf path, path2;        /* scratch for the paths of one record */
 	unsigned char *buf;             /* read buffer, FAN_READ_BUF bytes, 8-byte aligned */
 };

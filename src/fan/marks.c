@@ -23,12 +23,16 @@
  * on kernels without it).
  *
  * Objects are opened with O_PATH and marked through that fd, so what is marked is what was
- * checked; walks never follow symbolic links. */
+ * checked; walks never follow symbolic links.  Every path here is the host's name for it; the
+ * three places that hand one to the kernel (mark_at, walk_dir, existing_dir) go through the
+ * host root (core/hostpath.h).  The mount table of "unbounded" is our own, so its mount points
+ * are used as they are. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hostpath.h"
 #include "core/log.h"
 #include "fan/fan_int.h"
 
@@ -53,6 +58,7 @@ struct fan_marks {
 	uint32_t max_dirs;
 	int have_rename;        /* 1 yes, 0 no, -1 not tried yet */
 	int last_err;           /* the last mark that failed, -errno */
+	const char *hostfs;     /* the host's / in our namespace (borrowed), NULL = ours */
 	bool warned_bound;
 };
 
@@ -161,10 +167,14 @@ static int
 mark_at(struct fan_marks *m, const char *path, enum mark_how how)
 {
 	uint64_t dir_mask = hows[how].ancestor ? m->masks.dir & FAN_MASK_ANCESTOR : m->masks.dir;
+	char buf[PATH_MAX];
+	const char *local;
 	struct stat st;
 	int fd, rc;
 
-	fd = open(path, O_PATH | O_CLOEXEC | hows[how].oflags);
+	if ((rc = hostpath_to(m->hostfs, path, buf, sizeof(buf), &local)) < 0)
+		return rc;
+	fd = open(local, O_PATH | O_CLOEXEC | hows[how].oflags);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)
@@ -234,11 +244,14 @@ walk_push(struct walk *w, char *path)
 static bool
 walk_dir(struct fan_marks *m, const struct fan_root *root, const char *dir, struct walk *w)
 {
+	char buf[PATH_MAX];
+	const char *local;
 	struct dirent *de;
-	DIR *d = opendir(dir);
+	DIR *d;
 	bool more = true;
 
-	if (d == NULL)
+	if (hostpath_to(m->hostfs, dir, buf, sizeof(buf), &local) < 0 ||
+	    (d = opendir(local)) == NULL)
 		return true;
 	while (more && (de = readdir(d)) != NULL) {
 		char *child;
@@ -289,11 +302,13 @@ walk_tree(struct fan_marks *m, const struct fan_root *root, const char *dir)
 
 /* ---- roots ----------------------------------------------------------------------------- */
 
-/* The longest existing directory at or above PATH (a malloc'd copy), or NULL. */
+/* The longest existing directory at or above PATH (a malloc'd copy, a host name), looked
+ * for through HOSTFS, or NULL. */
 static char *
-existing_dir(const char *path)
+existing_dir(const char *hostfs, const char *path)
 {
-	char *p = strdup(path);
+	char *p = strdup(path), buf[PATH_MAX];
+	const char *local;
 	struct stat st;
 
 	if (p == NULL)
@@ -301,7 +316,8 @@ existing_dir(const char *path)
 	for (;;) {
 		char *slash;
 
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		if (hostpath_to(hostfs, p, buf, sizeof(buf), &local) == 0 && stat(local, &st) == 0 &&
+		    S_ISDIR(st.st_mode))
 			return p;
 		if ((slash = strrchr(p, '/')) == NULL || (slash == p && p[1] == '\0')) {
 			free(p);
@@ -315,7 +331,7 @@ existing_dir(const char *path)
 static void
 plan_root(struct fan_marks *m, const struct fan_root *root)
 {
-	char *dir = existing_dir(root->base);
+	char *dir = existing_dir(m->hostfs, root->base);
 	int rc;
 
 	if (dir == NULL)
@@ -580,6 +596,12 @@ fan_marks_new_dir(struct fan_marks *m, const char *path)
 				walk_tree(m, root, path);
 		}
 	}
+}
+
+void
+fan_marks_set_hostfs(struct fan_marks *m, const char *hostfs)
+{
+	m->hostfs = hostfs;
 }
 
 uint32_t

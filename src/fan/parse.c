@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hostpath.h"
 #include "core/log.h"
 #include "fan/fan_int.h"
 
@@ -205,9 +206,9 @@ fd_in_container(struct fan_source *s, const struct stat *st, struct object *o)
 		o->path = o->raw = o->path[n] ? o->path + n : "/";
 }
 
-/* Fill V's objects from R. */
+/* Fill V's objects from R, named from our mount namespace. */
 static void
-resolve_record(struct fan_source *s, const struct record *r, struct view *v)
+resolve_objects(struct fan_source *s, const struct record *r, struct view *v)
 {
 	object_init(&v->file, r->md.mask);
 	object_init(&v->file2, r->md.mask);
@@ -246,6 +247,31 @@ resolve_record(struct fan_source *s, const struct record *r, struct view *v)
 		v->file2 = v->file;
 		object_init(&v->file, r->md.mask);
 	}
+}
+
+/* O was named from our mount namespace: name it as the host does (core/hostpath.h).  A
+ * container path is the container's own name and stays; its root loses the prefix. */
+static void
+host_view(const struct fan_source *s, struct object *o)
+{
+	if (o->host_root != NULL) {
+		o->host_root = hostpath_from(s->hostfs, o->host_root);
+	} else if (o->path != NULL) {
+		bool same = o->raw == o->path;
+
+		o->path = hostpath_from(s->hostfs, o->path);
+		if (same)
+			o->raw = o->path;
+	}
+}
+
+/* Fill V's objects from R, named as the host names them. */
+static void
+resolve_record(struct fan_source *s, const struct record *r, struct view *v)
+{
+	resolve_objects(s, r, v);
+	host_view(s, &v->file);
+	host_view(s, &v->file2);
 }
 
 static void

@@ -21,12 +21,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/hostpath.h"
 #include "core/log.h"
 #include "core/now.h"
 #include "fan/fan_int.h"
@@ -140,11 +142,14 @@ source_open(const struct fan_source_config *cfg, struct fan_source *s, size_t fi
 	int rc;
 
 	s->no_open = cfg->no_open;
+	if ((s->hostfs = strdup(cfg->hostfs ? cfg->hostfs : "")) == NULL)
+		return -ENOMEM;
 	if ((rc = source_init_fd(s, first_mode)) < 0)
 		return rc;
 	rc = fan_marks_new(s->fd, s->stats.fid_mode ? &masks_fid : &masks_fd, s->res, &s->marks);
 	if (rc < 0 || (rc = fan_ctrs_new(s->marks, &s->ctrs)) < 0)
 		return rc;
+	fan_marks_set_hostfs(s->marks, s->hostfs);
 	s->unbounded = cfg->unbounded;
 	if ((rc = fan_marks_apply(s->marks, cfg)) < 0)
 		return rc;
@@ -246,13 +251,19 @@ fan_source_set_paths(struct fan_source *s, const struct fan_source_config *cfg)
 int
 fan_source_watch_root(struct fan_source *s, const char *host_root, uint64_t key)
 {
+	char buf[PATH_MAX];
+	const char *local;
 	int rc;
 
 	if (s->ctrs == NULL)
 		return -EINVAL;
 	if (s->unbounded)
 		return 0;               /* the filesystem marks see the backing filesystem */
-	rc = fan_ctrs_watch(s->ctrs, host_root, key);
+	/* The container table names the root as the host does; we reach it through hostfs
+	 * (events name it as the host does again: parse.c). */
+	if ((rc = hostpath_to(s->hostfs, host_root, buf, sizeof(buf), &local)) < 0)
+		return rc;
+	rc = fan_ctrs_watch(s->ctrs, local, key);
 	s->stats.marks = fan_marks_count(s->marks);
 	s->stats.containers = (uint32_t)fan_ctrs_count(s->ctrs);
 	return rc;
@@ -281,6 +292,7 @@ fan_source_close(struct fan_source *s)
 	sbuf_free(&s->path);
 	sbuf_free(&s->path2);
 	free(s->buf);
+	free(s->hostfs);
 	free(s);
 }
 

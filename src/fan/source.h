@@ -28,6 +28,11 @@ struct fan_source_config {
 	 * installed rules for them), and one open must not make two events.  The other
 	 * fanotify events (access, modify, close_write, open_exec, ...) are unchanged. */
 	bool no_open;
+	/* Where the host's / is mounted in our mount namespace (configuration key host_root;
+	 * NULL or "": it is ours).  PATHS, event paths and fan_source_watch_root()'s HOST_ROOT
+	 * stay the host's names; marks are placed on HOSTFS + path, and names resolved from our
+	 * namespace lose the prefix again (core/hostpath.h).  Read at open; a reload keeps it. */
+	const char *hostfs;
 };
 
 struct fan_source_stats {

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/hostpath.h"
 #include "state/cgroup.h"
 #include "state/ctrapi.h"
 #include "state/ctrtab_int.h"
@@ -62,7 +63,7 @@ struct ctr_entry {
 
 struct ctrtab {
 	struct ctrtab_config cfg;       /* strings and lists point into the copies below */
-	char *proc_root, *docker_root, *podman_root;
+	char *proc_root, *docker_root, *podman_root, *host_root;
 	char **runc_roots, **api_sockets;
 	struct ctr_src src;
 	struct ctr_entry **buckets;
@@ -77,8 +78,9 @@ struct ctrtab {
 
 /* ---- configuration copies ---- */
 
+/* A copy of V with each path behind ROOT (core/hostpath.h), or NULL on ENOMEM. */
 static char **
-list_copy(const char *const *v)
+list_copy(const char *const *v, const char *root)
 {
 	size_t n = 0;
 	char **out;
@@ -88,7 +90,7 @@ list_copy(const char *const *v)
 	if ((out = calloc(n + 1, sizeof(*out))) == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if ((out[i] = strdup(v[i])) == NULL)
+		if (hostpath_dup(root, v[i], &out[i]) < 0)
 			return out;         /* shorter, still NULL-terminated */
 	return out;
 }
@@ -101,15 +103,15 @@ list_free(char **v)
 	free(v);
 }
 
-/* A copy of S, or NULL for NULL and "" (a root set to "" is switched off). */
+/* A copy of S behind ROOT, or NULL for NULL and "" (a root set to "" is switched off). */
 static char *
-opt_copy(const char *s, bool *oom)
+opt_copy(const char *s, const char *root, bool *oom)
 {
 	char *c;
 
 	if (s == NULL || s[0] == '\0')
 		return NULL;
-	if ((c = strdup(s)) == NULL)
+	if (hostpath_dup(root, s, &c) < 0)
 		*oom = true;
 	return c;
 }
@@ -118,19 +120,26 @@ static int
 config_copy(struct ctrtab *ct, const struct ctrtab_config *cfg)
 {
 	bool oom = false;
+	const char *root;
 
 	if (cfg)
 		ct->cfg = *cfg;
-	ct->proc_root = opt_copy(ct->cfg.proc_root ? ct->cfg.proc_root : "/proc", &oom);
+	/* The runtimes' files and sockets are the host's, reached through the host root; our
+	 * /proc is the host's already (ctrtab.h). */
+	root = ct->host_root = opt_copy(ct->cfg.host_root, NULL, &oom);
+	ct->proc_root = opt_copy(ct->cfg.proc_root ? ct->cfg.proc_root : "/proc", NULL, &oom);
 	ct->docker_root = opt_copy(cfg && cfg->docker_root ? cfg->docker_root : "/var/lib/docker",
-	                           &oom);
+	                           root, &oom);
 	ct->podman_root = opt_copy(cfg && cfg->podman_root ? cfg->podman_root
-	                                                   : "/var/lib/containers/storage", &oom);
-	ct->runc_roots = list_copy(ct->cfg.runc_roots ? ct->cfg.runc_roots : default_runc_roots);
+	                                                   : "/var/lib/containers/storage",
+	                           root, &oom);
+	ct->runc_roots = list_copy(ct->cfg.runc_roots ? ct->cfg.runc_roots : default_runc_roots,
+	                           root);
 	ct->api_sockets = list_copy(ct->cfg.api_sockets ? ct->cfg.api_sockets
-	                                                : default_api_sockets);
+	                                                : default_api_sockets, root);
 	if (oom || ct->proc_root == NULL || ct->runc_roots == NULL || ct->api_sockets == NULL)
 		return -ENOMEM;
+	ct->cfg.host_root = ct->host_root;
 	ct->cfg.proc_root = ct->proc_root;
 	ct->cfg.docker_root = ct->docker_root;
 	ct->cfg.podman_root = ct->podman_root;
@@ -149,6 +158,7 @@ config_copy(struct ctrtab *ct, const struct ctrtab_config *cfg)
 	ct->src.runc_roots = ct->cfg.runc_roots;
 	ct->src.docker_root = ct->docker_root;
 	ct->src.podman_root = ct->podman_root;
+	ct->src.host_root = ct->host_root;
 	return 0;
 }
 
@@ -293,7 +303,7 @@ refresh(struct ctrtab *ct, struct ctr_entry *e, int64_t pid, uint64_t now)
 		s->privileged = ct->src.priv_guess;
 	ctr_k8s_from_labels(s);
 	if (!(c->meta & CTR_META_LAYERS) && pid > 0)
-		count(ct, CTR_META_LAYERS, ctr_layers_read(ct->proc_root, pid, ct->podman_root, s));
+		count(ct, CTR_META_LAYERS, ctr_layers_read(ct->proc_root, pid, &ct->src, s));
 	ctr_merge(c, s);
 	container_unref(s);
 	api_ask(ct, c);
@@ -468,6 +478,7 @@ ctrtab_free(struct ctrtab *ct)
 	free(ct->proc_root);
 	free(ct->docker_root);
 	free(ct->podman_root);
+	free(ct->host_root);
 	list_free(ct->runc_roots);
 	list_free(ct->api_sockets);
 	free(ct);

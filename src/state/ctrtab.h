@@ -34,6 +34,12 @@ struct ctrtab_config {
 	uint64_t gone_ns;                 /* a container no process was seen in for this long is
 	                                   * dropped; 0 = 10 min */
 	uint32_t max_entries;             /* 0 = 4096 */
+	/* Where the host's / is mounted in our mount namespace (NULL or "": it is ours).  The
+	 * roots above are the host's names and are read through it, as are the files and layers
+	 * a container's metadata names (core/hostpath.h); what the table stores (merged, upperdir,
+	 * lowerdirs, mounts) stays the host's names.  PROC_ROOT is not prefixed: with the host's
+	 * pid namespace our /proc is the host's. */
+	const char *host_root;
 };
 
 struct ctrtab_stats {

@@ -46,6 +46,9 @@ struct ctr_src {
 	const char *const *runc_roots;    /* NULL-terminated */
 	const char *docker_root;          /* NULL: skip Docker */
 	const char *podman_root;          /* NULL: skip Podman/CRI-O's store */
+	/* The host's / in our namespace, NULL or "" = ours: the three roots above are already
+	 * behind it; names read from the runtime's files are the host's (core/hostpath.h). */
+	const char *host_root;
 	struct ctr_jcache podman_ctrs, podman_images;
 	/* Per round: privileged as guessed from an OCI spec (1, 0, -1), applied only when no
 	 * provider knew it for certain. */
@@ -125,12 +128,13 @@ int  ctr_podman_fill(struct ctr_src *src, struct container *c);
 
 /* Fill upperdir, lowerdirs and merged of C from the mountinfo text (LEN bytes): the mount at
  * "/" of type overlay.  Lower layers that are symlinks (Podman's "l/SHORT") are resolved;
- * relative ones are taken below PODMAN_ROOT/overlay (may be NULL).  1 when found, 0 when "/"
- * is not an overlay, -EINVAL for text that is not mountinfo. */
-int  ctr_layers_parse(const char *text, size_t len, const char *podman_root,
+ * relative ones are taken below SRC->podman_root/overlay (may be NULL).  Layers are looked at
+ * through SRC->host_root and stored by their host names.  1 when found, 0 when "/" is not an
+ * overlay, -EINVAL for text that is not mountinfo. */
+int  ctr_layers_parse(const char *text, size_t len, const struct ctr_src *src,
                       struct container *c);
 /* The same from PROC_ROOT/PID/mountinfo; -errno when it cannot be read. */
-int  ctr_layers_read(const char *proc_root, int64_t pid, const char *podman_root,
+int  ctr_layers_read(const char *proc_root, int64_t pid, const struct ctr_src *src,
                      struct container *c);
 
 #endif

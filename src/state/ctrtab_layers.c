@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "core/hostpath.h"
 #include "core/strnum.h"
 #include "state/ctrtab_int.h"
 
@@ -196,31 +197,35 @@ root_line(const char *text, size_t len, const char **f, const char **fe, size_t 
 	return *nf ? 1 : any ? 0 : -EINVAL;
 }
 
-/* The absolute, resolved form of layer P (in C's arena). */
+/* The absolute, resolved form of layer P (in C's arena), by its host name.  P is a host
+ * name or relative to SRC's podman root, which is already behind the host root. */
 static char *
-resolve(struct container *c, const char *p, const char *podman_root)
+resolve(struct container *c, const char *p, const struct ctr_src *src)
 {
 	char joined[PATH_MAX], real[PATH_MAX];
-	int n;
+	const char *local = joined;
+	int n = 0;
 
 	if (p[0] == '/')
-		n = snprintf(joined, sizeof(joined), "%s", p);
-	else if (podman_root)
-		n = snprintf(joined, sizeof(joined), "%s/overlay/%s", podman_root, p);
+		n = hostpath_to(src->host_root, p, joined, sizeof(joined), &local) < 0 ? -1 : 0;
+	else if (src->podman_root)
+		n = snprintf(joined, sizeof(joined), "%s/overlay/%s", src->podman_root, p);
 	else
 		return NULL;
 	if (n < 0 || (size_t)n >= sizeof(joined))
 		return NULL;
-	return container_strdup(c, realpath(joined, real) ? real : joined);
+	return container_strdup(c, hostpath_from(src->host_root,
+	                                          realpath(local, real) ? real : local));
 }
 
 /* MERGED: the overlay's mount point as the host sees it, from the layout Docker's overlay2
  * and containers/storage share: LAYER/diff is the upper directory, LAYER/merged the mount. */
 static void
-sibling_merged(struct container *c)
+sibling_merged(struct container *c, const char *host_root)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], buf[PATH_MAX];
 	size_t n = c->upperdir ? strlen(c->upperdir) : 0;
+	const char *local;
 	struct stat st;
 
 	if (c->merged || n < 5 || strcmp(c->upperdir + n - 5, "/diff") != 0 ||
@@ -228,12 +233,13 @@ sibling_merged(struct container *c)
 		return;
 	memcpy(path, c->upperdir, n - 5);
 	memcpy(path + n - 5, "/merged", sizeof("/merged"));
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (hostpath_to(host_root, path, buf, sizeof(buf), &local) == 0 &&
+	    stat(local, &st) == 0 && S_ISDIR(st.st_mode))
 		c->merged = container_strdup(c, path);
 }
 
 int
-ctr_layers_parse(const char *text, size_t len, const char *podman_root, struct container *c)
+ctr_layers_parse(const char *text, size_t len, const struct ctr_src *src, struct container *c)
 {
 	const char *f[MI_FIELDS_MAX], *fe[MI_FIELDS_MAX];
 	struct layers ly = { 0 };
@@ -252,23 +258,23 @@ ctr_layers_parse(const char *text, size_t len, const char *podman_root, struct c
 	overlay_options(c, f[sep + 3], fe[sep + 3], &ly);
 	if (ly.upper == NULL && ly.nlower == 0)
 		return 0;
-	c->upperdir = ly.upper ? resolve(c, ly.upper, podman_root) : NULL;
+	c->upperdir = ly.upper ? resolve(c, ly.upper, src) : NULL;
 	c->lowerdirs = arena_alloc(&c->mem, ((size_t)ly.nlower + 1) * sizeof(char *));
 	c->nlower = 0;
 	for (uint32_t i = 0; i < ly.nlower; i++) {
-		char *r = resolve(c, ly.lower[i], podman_root);
+		char *r = resolve(c, ly.lower[i], src);
 
 		if (r)
 			c->lowerdirs[c->nlower++] = r;
 	}
 	c->lowerdirs[c->nlower] = NULL;
-	sibling_merged(c);
+	sibling_merged(c, src->host_root);
 	c->meta |= CTR_META_LAYERS;
 	return 1;
 }
 
 int
-ctr_layers_read(const char *proc_root, int64_t pid, const char *podman_root,
+ctr_layers_read(const char *proc_root, int64_t pid, const struct ctr_src *src,
                 struct container *c)
 {
 	char path[PATH_MAX], *text;
@@ -280,7 +286,7 @@ ctr_layers_read(const char *proc_root, int64_t pid, const char *podman_root,
 		return -ENAMETOOLONG;
 	if ((rc = ctr_read_file(path, CTR_FILE_MAX, &text, &len)) < 0)
 		return rc;
-	rc = ctr_layers_parse(text, len, podman_root, c);
+	rc = ctr_layers_parse(text, len, src, c);
 	free(text);
 	return rc;
 }

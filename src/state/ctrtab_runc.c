@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/hostpath.h"
 #include "state/ctrtab_int.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -287,7 +288,8 @@ state_fill(struct ctr_src *src, struct container *c, const json_t *state)
 	const char *bundle = NULL;
 	json_t *ann = state_labels(ctr_json_arr(cfg, "labels"), &bundle);
 	json_t *spec = NULL;
-	char path[PATH_BUF];
+	char path[PATH_BUF], local[PATH_BUF];
+	const char *b;
 	uint64_t t;
 	int n;
 
@@ -295,7 +297,10 @@ state_fill(struct ctr_src *src, struct container *c, const json_t *state)
 		c->start_ns = t;
 	if (rootfs && rootfs[0] == '/')
 		ctr_fill(c, &c->merged, rootfs);
-	n = bundle && bundle[0] == '/' ? snprintf(path, sizeof(path), "%s/config.json", bundle) : -1;
+	/* The bundle is named as the host names it. */
+	n = bundle && bundle[0] == '/' &&
+	    hostpath_to(src->host_root, bundle, local, sizeof(local), &b) == 0 ?
+	    snprintf(path, sizeof(path), "%s/config.json", b) : -1;
 	if (n > 0 && (size_t)n < sizeof(path) && ctr_read_json(path, &spec) == 0) {
 		int guess = ctr_oci_fill(c, spec);
 

@@ -202,6 +202,9 @@ test_overrides(void **state)
 	assert_int_equal(config_override(&c, "rules_files[]=/z,with,commas.yaml", &d), 0);
 	assert_int_equal(c.nrules_files, 3);
 	assert_string_equal(c.rules_files[2], "/z,with,commas.yaml");
+	assert_string_equal(c.host_root, "");
+	assert_int_equal(config_override(&c, "host_root=/host", &d), 0);
+	assert_string_equal(c.host_root, "/host");
 	assert_int_equal(d.n, 0);
 
 	assert_int_equal(config_override(&c, "json_output", &d), -EINVAL);
@@ -210,7 +213,9 @@ test_overrides(void **state)
 	assert_int_equal(config_override(&c, "json_output[]=true", &d), -EINVAL);
 	assert_int_equal(config_override(&c, "audit.backlog_limit=1", &d), -EINVAL);
 	assert_int_equal(config_override(&c, "rule_matching=some", &d), -EINVAL);
-	assert_int_equal(d.n, 6);
+	assert_int_equal(config_override(&c, "host_root=host", &d), -EINVAL);   /* relative */
+	assert_string_equal(c.host_root, "/host");
+	assert_int_equal(d.n, 7);
 	assert_string_equal(d.v[2].msg, "'nosuch=1': unknown key");
 	diags_free(&d);
 	config_free(&c);

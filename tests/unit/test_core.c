@@ -21,6 +21,7 @@
 #include "core/diag.h"
 #include "core/lineread.h"
 #include "core/log.h"
+#include "core/hostpath.h"
 #include "core/pathlist.h"
 #include "core/notify.h"
 #include <sys/socket.h>
@@ -543,6 +544,57 @@ test_arena_reset_reuses_first_chunk(void **state)
 	arena_reset(NULL);
 }
 
+static void
+test_hostpath_prefix_and_strip(void **state)
+{
+	char buf[32], *dup;
+	const char *out;
+
+	(void)state;
+	/* Off: NULL, "" and "/" hand the path back unchanged. */
+	assert_false(hostpath_on(NULL));
+	assert_false(hostpath_on("/"));
+	assert_true(hostpath_on("/host/"));
+	assert_int_equal(hostpath_to(NULL, "/etc/shadow", buf, sizeof(buf), &out), 0);
+	assert_string_equal(out, "/etc/shadow");
+	assert_int_equal(hostpath_to("/", "/etc", buf, sizeof(buf), &out), 0);
+	assert_string_equal(out, "/etc");
+	/* On: one slash between, none doubled, "/" itself is the root. */
+	assert_int_equal(hostpath_to("/host", "/etc/shadow", buf, sizeof(buf), &out), 0);
+	assert_string_equal(out, "/host/etc/shadow");
+	assert_int_equal(hostpath_to("/host//", "/etc", buf, sizeof(buf), &out), 0);
+	assert_string_equal(out, "/host/etc");
+	assert_int_equal(hostpath_to("/host", "/", buf, sizeof(buf), &out), 0);
+	assert_string_equal(out, "/host");
+	/* A relative name is not the host's: unchanged. */
+	assert_int_equal(hostpath_to("/host", "etc", buf, sizeof(buf), &out), 0);
+	assert_string_equal(out, "etc");
+	/* Too long for BUF: refused, never truncated. */
+	assert_int_equal(hostpath_to("/host", "/aaaaaaaaaaaaaaaaaaaaaaaaaaa", buf, sizeof(buf),
+	                             &out), -ENAMETOOLONG);
+	assert_null(out);
+	assert_int_equal(hostpath_to("/host", "/aaaaaaaaaaaaaaaaaaaaaaaaa", buf, sizeof(buf),
+	                             &out), 0);
+	assert_int_equal(strlen(out), sizeof(buf) - 1);
+	assert_int_equal(hostpath_dup("/host", "/etc", &dup), 0);
+	assert_string_equal(dup, "/host/etc");
+	free(dup);
+	assert_int_equal(hostpath_dup("", "/etc", &dup), 0);
+	assert_string_equal(dup, "/etc");
+	free(dup);
+	assert_int_equal(hostpath_dup("/host", NULL, &dup), 0);
+	assert_null(dup);
+
+	/* Back to the host's name: only at a component boundary. */
+	assert_string_equal(hostpath_from("/host", "/host/etc/shadow"), "/etc/shadow");
+	assert_string_equal(hostpath_from("/host/", "/host/etc"), "/etc");
+	assert_string_equal(hostpath_from("/host", "/host"), "/");
+	assert_string_equal(hostpath_from("/host", "/hostile/x"), "/hostile/x");
+	assert_string_equal(hostpath_from("/host", "/usr/bin/ls"), "/usr/bin/ls");
+	assert_string_equal(hostpath_from("", "/host/etc"), "/host/etc");
+	assert_null(hostpath_from("/host", NULL));
+}
+
 int
 main(void)
 {
@@ -567,6 +619,7 @@ main(void)
 		cmocka_unit_test(test_arena_reset_reuses_first_chunk),
 		cmocka_unit_test(test_pathlist_expands_directories_sorted),
 		cmocka_unit_test(test_notify_datagram),
+		cmocka_unit_test(test_hostpath_prefix_and_strip),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -336,8 +336,9 @@ static struct container *
 layers_of(const char *text, const char *podman_root, int want)
 {
 	struct container *c = container_new(CTR_PODMAN, "0123456789abcdef");
+	struct ctr_src src = { .podman_root = podman_root };
 
-	assert_int_equal(ctr_layers_parse(text, strlen(text), podman_root, c), want);
+	assert_int_equal(ctr_layers_parse(text, strlen(text), &src, c), want);
 	return c;
 }
 
