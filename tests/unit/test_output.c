@@ -27,6 +27,7 @@
 #include "core/sbuf.h"
 #include "output/output.h"
 #include "rules/ruleset.h"
+#include "testutil.h"
 
 /* 2026-01-02T03:04:05.123456789Z */
 #define TS UINT64_C(1767323045123456789)
@@ -58,34 +59,6 @@ write_text(const char *path, const char *text)
 	assert_non_null(fp);
 	assert_int_equal(fputs(text, fp) >= 0, 1);
 	assert_int_equal(fclose(fp), 0);
-}
-
-/* The whole file at PATH, malloc'd; NULL if it does not exist. */
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	struct sbuf b = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	if (fp == NULL)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sbuf_add(&b, buf, n);
-	fclose(fp);
-	sbuf_puts(&b, "");
-	return sbuf_steal(&b);
-}
-
-static size_t
-count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; s && *s; s++)
-		n += *s == '\n';
-	return n;
 }
 
 static int
@@ -208,7 +181,7 @@ test_text_line(void **state)
 	assert_int_equal(outputs_new(&cfg, &o), 0);
 	alert_bash(f, o);
 	outputs_free(o);
-	char *text = slurp(f->path);
+	char *text = slurp_file(f->path);
 	assert_string_equal(text, "03:04:05.123456789: " WANT_TEXT);
 	free(text);
 
@@ -219,7 +192,7 @@ test_text_line(void **state)
 	assert_int_equal(settled(o).alerts, 1);
 	assert_int_equal(settled(o).write_errors, 0);
 	outputs_free(o);
-	text = slurp(f->path);
+	text = slurp_file(f->path);
 	assert_string_equal(text, "03:04:05.123456789: " WANT_TEXT
 	                    "2026-01-02T03:04:05.123456789+0000: " WANT_TEXT);
 	free(text);
@@ -247,7 +220,7 @@ test_time_formats(void **state)
 static json_t *
 read_json_line(const char *path)
 {
-	char *text = slurp(path);
+	char *text = slurp_file(path);
 	json_error_t err;
 	json_t *j;
 
@@ -355,7 +328,7 @@ test_internal_alerts(void **state)
 	outputs_internal(o, PRIO_CRITICAL, "Events lost", "audit lost 12 events\n(forged)",
 	                 NULL, TS);
 	outputs_free(o);
-	char *text = slurp(f->path);
+	char *text = slurp_file(f->path);
 	assert_string_equal(text,
 	    "03:04:05.123456789: Critical audit lost 12 events\\n(forged)\n");
 	free(text);
@@ -367,7 +340,7 @@ test_internal_alerts(void **state)
 	                 TS);
 	outputs_internal(o, PRIO_INFORMATIONAL, "Rules reloaded", "ok", NULL, TS);
 	outputs_free(o);
-	char *two = slurp(f->path);
+	char *two = slurp_file(f->path);
 	assert_int_equal(count_lines(two), 2);
 	json_t *j = json_loadb(two, (size_t)(strchr(two, '\n') - two), 0, NULL);
 	assert_non_null(j);
@@ -407,7 +380,7 @@ file_rotation(struct fixture *f, bool keep_alive)
 	assert_int_equal(settled(o).write_errors, 0);
 	outputs_free(o);
 
-	char *old = slurp(rotated), *cur = slurp(f->path);
+	char *old = slurp_file(rotated), *cur = slurp_file(f->path);
 	assert_non_null(old);
 	assert_non_null(cur);
 	assert_int_equal(strncmp(old, "old line\n", 9), 0);	/* appended, not truncated */
@@ -482,7 +455,7 @@ program_alerts(struct fixture *f, bool keep_alive)
 	assert_int_equal(settled(o).write_errors, 0);
 	outputs_free(o);	/* closes the pipe and waits for the program */
 
-	char *text = slurp(f->path);
+	char *text = slurp_file(f->path);
 	assert_non_null(text);
 	assert_int_equal(count_lines(text), 2);
 	assert_non_null(strstr(text, "03:04:05.123456789: " WANT_TEXT));
@@ -555,7 +528,7 @@ test_program_signals(void **state)
 	alert_bash(f, o);
 	outputs_free(o);
 	assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
-	char *text = slurp(f->path);
+	char *text = slurp_file(f->path);
 	assert_non_null(text);
 	assert_int_equal(sscanf(text, "SigBlk: %llx SigIgn: %llx", &blk, &ign), 2);
 	assert_int_equal(blk & (1ull << (SIGUSR1 - 1)), 0);
@@ -576,7 +549,7 @@ test_hostile_strings(void **state)
 	assert_int_equal(outputs_new(&cfg, &o), 0);
 	alert(f, o, ev);
 	outputs_free(o);
-	char *text = slurp(f->path);
+	char *text = slurp_file(f->path);
 	assert_int_equal(count_lines(text), 1);
 	for (const char *p = text; *p != '\n'; p++)
 		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);

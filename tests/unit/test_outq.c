@@ -31,6 +31,7 @@
 #include "output/outq.h"
 #include "output/output.h"
 #include "rules/ruleset.h"
+#include "testutil.h"
 
 #define TS UINT64_C(1767323045123456789)
 
@@ -59,33 +60,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	struct sbuf b = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	if (fp == NULL)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sbuf_add(&b, buf, n);
-	fclose(fp);
-	sbuf_puts(&b, "");
-	return sbuf_steal(&b);
-}
-
-static size_t
-count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; s && *s; s++)
-		n += *s == '\n';
-	return n;
 }
 
 static int
@@ -253,7 +227,7 @@ test_slow_program_never_blocks(void **state)
 	if (now_s() - t0 > 10.0)
 		fail_msg("shutdown took %.2f s", now_s() - t0);
 
-	char *text = slurp(f->path);
+	char *text = slurp_file(f->path);
 	assert_non_null(text);
 	/* Every alert, plus the two reports. */
 	assert_int_equal(count_lines(text), (size_t)n + 1 + 2);
@@ -326,7 +300,7 @@ test_block_delivers_all(void **state)
 		alert(f, o, "bash", "x", 100000 + i);
 	assert_int_equal(stats(o, NULL).dropped, 0);
 	outputs_free(o);
-	char *text = slurp(f->path), *p = text;
+	char *text = slurp_file(f->path), *p = text;
 	assert_non_null(text);
 	assert_int_equal(count_lines(text), (size_t)n);
 	for (int i = 0; i < n; i++) {
@@ -465,7 +439,7 @@ http_round(struct fixture *f, bool json, bool keep_alive)
 	outputs_free(o);
 	server_stop(&sv);
 
-	char *text = slurp(f->path), *line = text;
+	char *text = slurp_file(f->path), *line = text;
 	assert_int_equal(sv.nreq, 3);
 	assert_int_equal(sv.nconn, keep_alive ? 1 : 3);
 	for (int i = 0; i < 3; i++) {
@@ -609,7 +583,7 @@ test_program_hostile(void **state)
 	alert(f, o, comm, arg, 8);
 	outputs_free(o);
 
-	char *text = slurp(f->path), *line = text;
+	char *text = slurp_file(f->path), *line = text;
 	assert_non_null(text);
 	assert_int_equal(count_lines(text), 2);
 	for (int i = 0; i < 2; i++) {

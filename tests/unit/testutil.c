@@ -1,4 +1,4 @@
-/* testutil.c - small helpers shared by the rules tests (see testutil.h). */
+/* testutil.c - small helpers shared by the unit tests (see testutil.h). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -26,16 +26,37 @@ diags_text(const struct diags *d)
 }
 
 char *
-read_text_file(const char *path)
+slurp_file(const char *path)
 {
 	FILE *fp = fopen(path, "r");
 	struct sbuf b = SBUF_INIT;
 	char buf[4096];
 	size_t n;
 
-	assert_non_null(fp);
+	if (fp == NULL)
+		return NULL;
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		sbuf_add(&b, buf, n);
 	fclose(fp);
+	sbuf_puts(&b, "");
 	return sbuf_steal(&b);
+}
+
+char *
+read_text_file(const char *path)
+{
+	char *text = slurp_file(path);
+
+	assert_non_null(text);
+	return text;
+}
+
+size_t
+count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
 }
