@@ -56,6 +56,8 @@ struct fan_marks {
 	uint64_t *fs_devs;      /* filesystems with a filesystem/mount mark */
 	uint32_t nfs, capfs;
 	uint32_t max_dirs;
+	uint32_t walk_cap;      /* a tree's walk stops at this many marks (its fair share) */
+	bool rewalk;            /* walks descend into directories already marked, too */
 	int have_rename;        /* 1 yes, 0 no, -1 not tried yet */
 	int last_err;           /* the last mark that failed, -errno */
 	const char *hostfs;     /* the host's / in our namespace (borrowed), NULL = ours */
@@ -261,6 +263,10 @@ walk_dir(struct fan_marks *m, const struct fan_root *root, const char *dir, stru
 			continue;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		if (m->set.n >= m->walk_cap) {
+			more = false;       /* this tree's share is used up */
+			break;
+		}
 		child = fan_path_join(dir, de->d_name);
 		if (strncmp(child, root->prefix, strlen(root->prefix)) != 0) {
 			free(child);
@@ -269,8 +275,9 @@ walk_dir(struct fan_marks *m, const struct fan_root *root, const char *dir, stru
 		rc = mark_at(m, child, HOW_WALK);
 		if (rc == -ENOSPC)
 			more = false;
-		if (rc == 1)
-			walk_push(w, child);        /* new: read it too (a known one was read before) */
+		if (rc == 1 || (rc == 0 && m->rewalk))
+			walk_push(w, child);        /* new: read it too (a known one was read before,
+			                             * unless a cut tree is being walked again) */
 		else
 			free(child);
 	}
@@ -328,8 +335,10 @@ existing_dir(const char *hostfs, const char *path)
 }
 
 /* Mark ROOT as far as it exists now.  Marks already in place are left as they are. */
+/* Mark ROOT's base (or its longest existing ancestor) and named file; with WALK, also the
+ * tree below a prefix root. */
 static void
-plan_root(struct fan_marks *m, const struct fan_root *root)
+plan_root(struct fan_marks *m, const struct fan_root *root, bool walk)
 {
 	char *dir = existing_dir(m->hostfs, root->base);
 	int rc;
@@ -349,8 +358,64 @@ plan_root(struct fan_marks *m, const struct fan_root *root)
 	rc = mark_at(m, root->base, HOW_DIR);
 	if (root->file)
 		mark_at(m, root->file, HOW_NAMED);
-	if (rc >= 0 && root->prefix)
+	if (walk && rc >= 0 && root->prefix)
 		walk_tree(m, root, root->base);
+}
+
+/* Walk ROOT's tree when its base exists; true when the walk stopped at m->walk_cap. */
+static bool
+walk_root(struct fan_marks *m, const struct fan_root *root)
+{
+	char *dir = existing_dir(m->hostfs, root->base);
+	bool cut = false;
+
+	if (dir != NULL && strcmp(dir, root->base) == 0) {
+		walk_tree(m, root, root->base);
+		cut = m->set.n >= m->walk_cap;
+	}
+	free(dir);
+	return cut;
+}
+
+/* Walk the trees of the prefix roots within half of max_dir_marks (the other half stays for
+ * directories made later and for the trees inside containers, which appear later), each
+ * first within a fair share: the budget left divided by the trees still to walk, so that one
+ * huge tree (a developer's /root) cannot leave /etc or /var/log unwatched; what a small tree
+ * does not use passes to the next.  Then the trees that were cut are walked again, in order,
+ * with what is left.  Every base was marked before, so a cut tree keeps its top levels (the
+ * walk is breadth first). */
+static void
+walk_roots(struct fan_marks *m)
+{
+	bool *cut = calloc(m->nroots ? m->nroots : 1, sizeof(*cut));
+	uint32_t budget = m->max_dirs / 2;
+	size_t left = 0;
+
+	if (cut == NULL)
+		abort();
+	for (size_t i = 0; i < m->nroots; i++)
+		left += m->roots[i].prefix != NULL;
+	for (size_t i = 0; i < m->nroots && left > 0; i++) {
+		uint32_t used = m->set.n, free_marks = used < budget ? budget - used : 0;
+
+		if (m->roots[i].prefix == NULL)
+			continue;
+		m->walk_cap = used + (uint32_t)(free_marks / left--);
+		cut[i] = walk_root(m, &m->roots[i]);
+	}
+	m->walk_cap = budget;
+	m->rewalk = true;
+	for (size_t i = 0; i < m->nroots; i++) {
+		if (!cut[i])
+			continue;
+		if (walk_root(m, &m->roots[i]))
+			log_info("fanotify: %s has more directories than the %u directory marks the "
+			         "rules' trees may take (half of max_dir_marks): its deepest levels "
+			         "are not watched", m->roots[i].base, budget);
+	}
+	m->rewalk = false;
+	m->walk_cap = UINT32_MAX;
+	free(cut);
 }
 
 static char *
@@ -524,6 +589,7 @@ fan_marks_new(int fan_fd, const struct fan_masks *masks, struct fan_resolver *re
 	m->res = res;
 	m->have_rename = -1;
 	m->max_dirs = DEFAULT_MAX_DIRS;
+	m->walk_cap = UINT32_MAX;
 	*out = m;
 	return 0;
 }
@@ -561,6 +627,7 @@ fan_marks_apply(struct fan_marks *m, const struct fan_source_config *cfg)
 	roots_clear(m);
 	m->last_err = 0;
 	m->max_dirs = cfg->max_dir_marks ? cfg->max_dir_marks : DEFAULT_MAX_DIRS;
+	m->walk_cap = UINT32_MAX;
 	m->roots = calloc(cfg->npaths ? cfg->npaths : 1, sizeof(*m->roots));
 	if (m->roots == NULL)
 		return -ENOMEM;
@@ -576,8 +643,9 @@ fan_marks_apply(struct fan_marks *m, const struct fan_source_config *cfg)
 			continue;
 		}
 		m->nroots++;
-		plan_root(m, root);
+		plan_root(m, root, false);
 	}
+	walk_roots(m);
 	/* Paths that do not exist are not an error; marks the kernel refused all are. */
 	return fan_marks_count(m) == 0 ? m->last_err : 0;
 }
@@ -589,7 +657,7 @@ fan_marks_new_dir(struct fan_marks *m, const char *path)
 		const struct fan_root *root = &m->roots[i];
 
 		if (strcmp(path, root->base) == 0 || is_below(root->base, path)) {
-			plan_root(m, root);         /* a missing part of the base appeared */
+			plan_root(m, root, true);   /* a missing part of the base appeared */
 		} else if (root->prefix && is_below(path, root->base) &&
 		           strncmp(path, root->prefix, strlen(root->prefix)) == 0) {
 			if (mark_at(m, path, HOW_WALK) >= 0)

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -376,6 +377,26 @@ paths_add(struct paths *p, const char *s, size_t len, enum filter_path_kind kind
 	p->v[p->n++] = (struct pitem){ .path = copy, .kind = kind };
 }
 
+/* Add the directory S (LEN bytes) and everything below it: the prefix "S/". */
+static bool
+path_tree(struct paths *p, const char *s, size_t len)
+{
+	char buf[PATH_MAX];
+
+	while (len > 1 && s[len - 1] == '/')
+		len--;
+	if (len == 1) {                 /* "/": every file */
+		paths_add(p, "/", 1, FPATH_PREFIX);
+		return true;
+	}
+	if (len + 2 > sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '/';
+	paths_add(p, buf, len + 1, FPATH_PREFIX);
+	return true;
+}
+
 /* Add constant S for a path comparison with OP; false if it places no usable bound. */
 static bool
 path_const(struct paths *p, enum ast_op op, bool dir, const struct chk_const *c)
@@ -391,15 +412,16 @@ path_const(struct paths *p, enum ast_op op, bool dir, const struct chk_const *c)
 		paths_add(p, c->str.s, len, dir ? FPATH_DIR : FPATH_EXACT);
 		return true;
 	case OP_STARTSWITH:
-		if (c->str.s[len - 1] != '/') {
-			paths_add(p, c->str.s, len, FPATH_PREFIX);
-			return true;
-		}
-		paths_add(p, c->str.s, len > 1 ? len - 1 : len, FPATH_DIR);
+		/* "/etc/" names the whole tree below /etc, "/etc/pa" what starts so: both are
+		 * prefixes (a prefix ending in '/' is a directory and everything below it). */
+		paths_add(p, c->str.s, len, FPATH_PREFIX);
 		return true;
 	case OP_PMATCH:
-		paths_add(p, c->str.s, len, c->str.wild ? FPATH_GLOB : FPATH_DIR);
-		return true;
+		if (c->str.wild) {
+			paths_add(p, c->str.s, len, FPATH_GLOB);
+			return true;
+		}
+		return path_tree(p, c->str.s, len);
 	case OP_GLOB:
 		paths_add(p, c->str.s, len, FPATH_GLOB);
 		return true;

@@ -102,8 +102,9 @@ void filter_folded_fields(const struct filter *f, void (*fn)(const char *name, v
  * branch places no constraint on the path (the rule would need a whole-filesystem watch). */
 enum filter_path_kind {
 	FPATH_EXACT,        /* fd.name = /etc/shadow, fd.name in (...) */
-	FPATH_DIR,          /* fd.directory = /etc, fd.name startswith /etc/ */
-	FPATH_PREFIX,       /* fd.name startswith /etc/pass (watch the parent directory) */
+	FPATH_DIR,          /* fd.directory = /etc: the files directly in /etc */
+	FPATH_PREFIX,       /* fd.name startswith /etc/pass, fd.name startswith /etc/ (the whole
+	                     * tree), fd.name pmatch (/etc) */
 	FPATH_GLOB,         /* fd.name glob with wildcards: watch the fixed leading directory */
 };
 /* One path a rule can match, and a collection of them (see ruleset_paths_collect()). */

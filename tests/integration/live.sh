@@ -51,6 +51,11 @@ wait_alert "create below a watched directory" \
 wait_alert "write below a watched directory" \
 	'a["rule"] == "Itest write" and f["fd.name"] == "/tmp/shikra-itest/new.txt"'
 
+# "startswith /tmp/shikra-itest/" is the whole tree: a directory made now is followed at once.
+mkdir "$ITEST_DIR/sub" && echo deep > "$ITEST_DIR/sub/deep.txt"
+wait_alert "create in a new subdirectory of a watched tree" \
+	'a["rule"] == "Itest create" and f["fd.name"] == "/tmp/shikra-itest/sub/deep.txt"'
+
 mv "$ITEST_DIR/new.txt" "$ITEST_DIR/renamed.txt"
 wait_alert "rename below a watched directory" \
 	'a["rule"] == "Itest rename" and f["fd.name"] == "/tmp/shikra-itest/renamed.txt" and f["proc.name"] == "mv"'

@@ -515,12 +515,14 @@ test_glob_and_exact_roots(void **state)
 	forget(&L);
 }
 
+/* A tree at start takes at most half of max_dir_marks; directories made later take the rest,
+ * up to the bound. */
 static void
 test_dir_mark_bound(void **state)
 {
 	struct filter_path p = { strdup(at("tree/")), FPATH_PREFIX };
-	struct fan_source_config cfg = { .paths = &p, .npaths = 1, .max_dir_marks = 4 };
-	struct fan_source *s;
+	struct fan_source_config cfg = { .paths = &p, .npaths = 1, .max_dir_marks = 8 };
+	struct live l = { .count_only = false };
 	char name[32];
 
 	assert_int_equal(mkdir(at("tree"), 0755), 0);
@@ -528,12 +530,51 @@ test_dir_mark_bound(void **state)
 		snprintf(name, sizeof(name), "tree/s%d", i);
 		assert_int_equal(mkdir(at(name), 0755), 0);
 	}
-	assert_int_equal(fan_source_open(&cfg, collect, &L, &s), 0);
-	assert_int_equal(fan_source_stats(s)->marks, 4);
-	fan_source_close(s);
+	assert_int_equal(fan_source_open(&cfg, collect, &l, &l.s), 0);
 	free((char *)p.path);
-	drain(&L, 20);
-	forget(&L);
+	assert_int_equal(fan_source_stats(l.s)->marks, 4);
+	for (int i = 0; i < 6; i++) {     /* by another process: our own events are dropped */
+		snprintf(name, sizeof(name), "tree/new%d", i);
+		act(do_mkdir, at(name), NULL);
+	}
+	drain(&l, 50);
+	assert_int_equal(fan_source_stats(l.s)->marks, 8);
+	fan_source_close(l.s);
+	forget(&l);
+}
+
+/* Two trees share their budget (half the bound) fairly: a big tree listed first cannot take
+ * the marks a small tree listed after it needs (each gets the budget left divided by the
+ * trees left; what the small one leaves goes back to the big one). */
+static void
+test_dir_mark_share(void **state)
+{
+	struct filter_path p[2] = { { strdup(at("big/")), FPATH_PREFIX },
+	                            { strdup(at("small/")), FPATH_PREFIX } };
+	struct fan_source_config cfg = { .paths = p, .npaths = 2, .max_dir_marks = 20 };
+	struct live l = { .count_only = false };
+	char name[32];
+	pid_t pid;
+
+	assert_int_equal(mkdir(at("big"), 0755), 0);
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "big/b%02d", i);
+		assert_int_equal(mkdir(at(name), 0755), 0);
+	}
+	assert_int_equal(mkdir(at("small"), 0755), 0);
+	assert_int_equal(mkdir(at("small/s1"), 0755), 0);
+	assert_int_equal(mkdir(at("small/s1/s2"), 0755), 0);
+	assert_int_equal(fan_source_open(&cfg, collect, &l, &l.s), 0);
+	/* The trees' half is used up: both bases, small's two directories, the rest in big. */
+	assert_int_equal(fan_source_stats(l.s)->marks, 10);
+	for (size_t i = 0; i < 2; i++)
+		free((char *)p[i].path);
+	/* The deepest directory of the small tree is watched. */
+	pid = act(do_write, at("small/s1/s2/f"), "x");
+	drain(&l, 50);
+	expect(&l, EVT_close_write, pid, at("small/s1/s2/f"), NULL);
+	fan_source_close(l.s);
+	forget(&l);
 }
 
 static void
@@ -680,6 +721,7 @@ main(void)
 		cmocka_unit_test(test_fd_mode),
 		cmocka_unit_test(test_glob_and_exact_roots),
 		cmocka_unit_test(test_dir_mark_bound),
+		cmocka_unit_test(test_dir_mark_share),
 		cmocka_unit_test(test_reload_moves_marks),
 		cmocka_unit_test(test_unbounded_marks_filesystems),
 		cmocka_unit_test(test_storm_rate),

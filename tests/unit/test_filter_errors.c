@@ -183,11 +183,11 @@ test_paths(void **state)
 	check_paths("evt.type = openat and fd.name = /etc/shadow", "E:/etc/shadow;", false);
 	check_paths("evt.type = openat and fd.name in (/etc/shadow, /etc/passwd)",
 	            "E:/etc/shadow;E:/etc/passwd;", false);
-	check_paths("fd.name startswith /etc/", "D:/etc;", false);
+	check_paths("fd.name startswith /etc/", "P:/etc/;", false);
 	check_paths("fd.name startswith /etc/pass", "P:/etc/pass;", false);
 	check_paths("fd.directory = /root/.ssh", "D:/root/.ssh;", false);
 	check_paths("fd.name glob '/home/*/.ssh/*'", "G:/home/*/.ssh/*;", false);
-	check_paths("fd.name pmatch (/boot, /var/*/x/)", "D:/boot;G:/var/*/x;", false);
+	check_paths("fd.name pmatch (/boot, /var/*/x/)", "P:/boot/;G:/var/*/x;", false);
 	check_paths("evt.type = execve and proc.name = bash", "", false);
 	check_paths("evt.type = openat", "", true);
 	check_paths("evt.type = openat and not fd.name = /etc/shadow", "", true);
