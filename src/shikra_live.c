@@ -341,7 +341,7 @@ live_sources(struct live *l, bool reload)
 {
 	struct evtset types;
 	struct filter_paths aps, fps;
-	struct fan_source_config fc = { 0 };
+	struct fan_source_config fc = { .max_dir_marks = (uint32_t)l->cfg.fanotify_max_dir_marks };
 	bool any = false;
 	int rc = 0;
 

@@ -94,6 +94,7 @@ static const struct ckey keys[] = {
 	KC("audit.mode", audit_mode, "auto", audit_choices),
 	KI("audit.backlog_limit", audit_backlog_limit, "8192", 64, 1 << 24),
 	K("fanotify.enabled", CK_BOOL, fanotify_enabled, "true"),
+	KI("fanotify.max_dir_marks", fanotify_max_dir_marks, "4096", 16, 1 << 20),
 	K("containers.enabled", CK_BOOL, containers_enabled, "true"),
 	KL("containers.runc_roots", containers_runc_roots,
 	    "/run/runc,/run/docker/runtime-runc/moby,/run/containerd/runc/k8s.io,"

@@ -46,6 +46,7 @@ struct config {
 	char    *audit_mode;           /* "auto", "unicast", "multicast" */
 	int64_t  audit_backlog_limit;
 	bool     fanotify_enabled;
+	int64_t  fanotify_max_dir_marks;   /* directory marks at most (half for the rules' trees) */
 	bool     containers_enabled;
 	char   **containers_runc_roots;    /* runc state directories, searched in order */
 	size_t   ncontainers_runc_roots;

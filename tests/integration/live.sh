@@ -51,8 +51,11 @@ wait_alert "create below a watched directory" \
 wait_alert "write below a watched directory" \
 	'a["rule"] == "Itest write" and f["fd.name"] == "/tmp/shikra-itest/new.txt"'
 
-# "startswith /tmp/shikra-itest/" is the whole tree: a directory made now is followed at once.
-mkdir "$ITEST_DIR/sub" && echo deep > "$ITEST_DIR/sub/deep.txt"
+# "startswith /tmp/shikra-itest/" is the whole tree: a directory made now is followed as soon
+# as its create event is read (a file made in it before that moment is not seen: no mark yet).
+mkdir "$ITEST_DIR/sub"
+sleep 0.5
+echo deep > "$ITEST_DIR/sub/deep.txt"
 wait_alert "create in a new subdirectory of a watched tree" \
 	'a["rule"] == "Itest create" and f["fd.name"] == "/tmp/shikra-itest/sub/deep.txt"'
 
@@ -135,3 +138,15 @@ cp /bin/true "$ITEST_DIR/hostile/\$(id)"
 Critical forged" '`reboot`'
 wait_alert "process named \$(id) with a newline argument" \
 	'a["rule"] == "Itest hostile name" and f["proc.name"] == "$(id)" and "\n" in f["proc.cmdline"] and "`reboot`" in f["proc.cmdline"]'
+
+# fanotify.max_dir_marks bounds the marks: a tree of 40 directories under a bound of 16 gets
+# half of it at start (the watched directory itself is one of them).
+stop_daemon
+for i in $(seq 1 40); do mkdir -p "$ITEST_DIR/many/d$i"; done
+start_daemon "$TOP_SRCDIR/tests/integration/rules.yaml" -o fanotify.max_dir_marks=16 || exit 1
+marks=$(sed -n 's/^shikra: fanotify: \([0-9]*\) marks$/\1/p' "$ALERTS.log" | head -n 1)
+if [ -n "$marks" ] && [ "$marks" -le 8 ] && [ "$marks" -ge 2 ]; then
+	ok "fanotify.max_dir_marks=16: $marks marks at start"
+else
+	bad "fanotify.max_dir_marks=16: '$marks' marks at start: $(grep fanotify "$ALERTS.log")"
+fi
