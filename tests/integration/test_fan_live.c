@@ -541,6 +541,7 @@ test_dir_mark_bound(void **state)
 	assert_int_equal(fan_source_stats(l.s)->marks, 8);
 	fan_source_close(l.s);
 	forget(&l);
+	free(l.ev);
 }
 
 /* Two trees share their budget (half the bound) fairly: a big tree listed first cannot take
@@ -575,6 +576,7 @@ test_dir_mark_share(void **state)
 	expect(&l, EVT_close_write, pid, at("small/s1/s2/f"), NULL);
 	fan_source_close(l.s);
 	forget(&l);
+	free(l.ev);
 }
 
 static void
