@@ -270,17 +270,6 @@ ctr_mark_path(struct fan_ctrs *cs, const struct ctr *c, int rootfd, const char *
 	return rc;
 }
 
-/* Does PATH lie strictly below directory BASE? */
-static bool
-is_below(const char *path, const char *base)
-{
-	size_t n = strlen(base);
-
-	if (n == 1 && base[0] == '/')
-		return path[0] == '/' && path[1] != '\0';
-	return strncmp(path, base, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
-}
-
 /* Mark the subdirectories of DIR (container path) that ROOT wants and queue them; false at
  * the bound. */
 static bool
@@ -578,9 +567,9 @@ fan_ctrs_new_dir(struct fan_ctrs *cs, uint64_t key, const char *path)
 	for (size_t i = 0; i < n; i++) {
 		const struct fan_root *root = &roots[i];
 
-		if (strcmp(path, root->base) == 0 || is_below(root->base, path)) {
+		if (strcmp(path, root->base) == 0 || fan_path_below(root->base, path)) {
 			plan_root(cs, c, rootfd, root);     /* a missing part of the base appeared */
-		} else if (root->prefix && is_below(path, root->base) &&
+		} else if (root->prefix && fan_path_below(path, root->base) &&
 		           strncmp(path, root->prefix, strlen(root->prefix)) == 0) {
 			if (ctr_mark_path(cs, c, rootfd, path, fan_marks_masks(cs->m)->dir) >= 0)
 				walk_tree(cs, c, rootfd, root, path);

@@ -128,6 +128,8 @@ void fan_marks_new_dir(struct fan_marks *m, const char *path);
 void fan_marks_set_hostfs(struct fan_marks *m, const char *hostfs);
 /* DIR + "/" + NAME in a new malloc'd string (no doubled slash after "/"); aborts on ENOMEM. */
 char *fan_path_join(const char *dir, const char *name);
+/* Does PATH lie strictly below directory BASE (a whole-component match; "/" holds all)? */
+bool fan_path_below(const char *path, const char *base);
 uint32_t fan_marks_count(const struct fan_marks *m);
 /* How FAN_RENAME fared: the first directory mark finds out whether the kernel has it. */
 bool fan_marks_have_rename(const struct fan_marks *m);

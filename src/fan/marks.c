@@ -195,9 +195,8 @@ mark_at(struct fan_marks *m, const char *path, enum mark_how how)
 
 /* ---- walking trees --------------------------------------------------------------------- */
 
-/* Does PATH lie strictly below directory BASE? */
-static bool
-is_below(const char *path, const char *base)
+bool
+fan_path_below(const char *path, const char *base)
 {
 	size_t n = strlen(base);
 
@@ -656,9 +655,9 @@ fan_marks_new_dir(struct fan_marks *m, const char *path)
 	for (size_t i = 0; i < m->nroots; i++) {
 		const struct fan_root *root = &m->roots[i];
 
-		if (strcmp(path, root->base) == 0 || is_below(root->base, path)) {
+		if (strcmp(path, root->base) == 0 || fan_path_below(root->base, path)) {
 			plan_root(m, root, true);   /* a missing part of the base appeared */
-		} else if (root->prefix && is_below(path, root->base) &&
+		} else if (root->prefix && fan_path_below(path, root->base) &&
 		           strncmp(path, root->prefix, strlen(root->prefix)) == 0) {
 			if (mark_at(m, path, HOW_WALK) >= 0)
 				walk_tree(m, root, path);
