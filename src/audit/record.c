@@ -568,6 +568,20 @@ field_is(const struct audit_field *f, const char *name)
 	return false;
 }
 
+/* F, if it is NAME: true when F settles the lookup (a raw field); an enriched one is kept in
+ * *ENRICHED (the first) in case no raw field follows. */
+static bool
+field_pick(const struct audit_field *f, const char *name, const struct audit_field **enriched)
+{
+	if (!field_is(f, name))
+		return false;
+	if (!f->enriched)
+		return true;
+	if (*enriched == NULL)
+		*enriched = f;
+	return false;
+}
+
 const struct audit_field *
 audit_record_field(const struct audit_record *rec, const char *name)
 {
@@ -578,28 +592,14 @@ audit_record_field(const struct audit_record *rec, const char *name)
 	if (rec->chained) {
 		/* The same walk as below, over the fields that start like NAME only. */
 		for (uint32_t j = rec->chain[chain_of(name)]; j != 0;
-		     j = rec->fields[j - 1].next_same) {
-			const struct audit_field *f = &rec->fields[j - 1];
-
-			if (!field_is(f, name))
-				continue;
-			if (!f->enriched)
-				return f;
-			if (enriched == NULL)
-				enriched = f;
-		}
+		     j = rec->fields[j - 1].next_same)
+			if (field_pick(&rec->fields[j - 1], name, &enriched))
+				return &rec->fields[j - 1];
 		return enriched;
 	}
-	for (uint32_t i = 0; i < rec->nfields; i++) {
-		const struct audit_field *f = &rec->fields[i];
-
-		if (!field_is(f, name))
-			continue;
-		if (!f->enriched)
-			return f;
-		if (enriched == NULL)
-			enriched = f;
-	}
+	for (uint32_t i = 0; i < rec->nfields; i++)
+		if (field_pick(&rec->fields[i], name, &enriched))
+			return &rec->fields[i];
 	return enriched;
 }
 
